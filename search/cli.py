@@ -1,0 +1,90 @@
+"""The panelqa command: thin wrappers that parse options, call the API and format the result."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+import click
+
+from ingest.errors import PanelqaError
+from ingest.settings import Settings
+
+INDEX_HELP = "Index folder (default: $PANELQA_INDEX or index/)."
+MODEL_HELP = "Embedding model name or local folder (default: $PANELQA_MODEL or all-MiniLM-L6-v2)."
+
+
+class PanelqaGroup(click.Group):
+    """Turns library errors into one 'Error:' line and exit code 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PanelqaError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=PanelqaGroup)
+@click.version_option(package_name="panelqa")
+def cli() -> None:
+    """Search and cited answers over Police and Crime Panel papers."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--index", "index_dir", type=click.Path(file_okay=False), help=INDEX_HELP)
+@click.option("--model", help=MODEL_HELP)
+@click.option("--prune", is_flag=True, help="Remove documents whose files are gone.")
+@click.option("--workers", type=int, default=None, help="Parallel file readers (default: cores, at most 4).")
+def ingest(paths: tuple[str, ...], index_dir: str | None, model: str | None, prune: bool,
+           workers: int | None) -> None:
+    """Index PDF files and folders (recursively); unchanged files are skipped.
+
+    Example: panelqa ingest corpus/ --index index/
+    """
+    from ingest.run import DEFAULT_WORKERS, ingest_paths
+
+    from .report import format_file_line, format_summary
+
+    settings = Settings.resolve(index_dir, model)
+    with click.progressbar(length=1, label="Ingesting", file=sys.stderr, show_pos=True) as bar:
+        bar.length = None
+
+        def on_file(report) -> None:
+            bar.update(1)
+            if report.status != "unchanged":
+                click.echo(format_file_line(report), err=False)
+
+        result = ingest_paths(paths, settings, prune=prune, on_file=on_file, workers=workers or DEFAULT_WORKERS)
+    click.echo(format_summary(result))
+
+
+@cli.command()
+@click.option("--index", "index_dir", type=click.Path(file_okay=False), help=INDEX_HELP)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per document.")
+def docs(index_dir: str | None, as_json: bool) -> None:
+    """List indexed documents with body, type, date, financial years, pages and chunks.
+
+    Example: panelqa docs --index index/
+    """
+    from ingest.store import Store
+
+    from .report import document_json, format_document
+
+    settings = Settings.resolve(index_dir)
+    with Store(settings.index_dir, read_only=True) as store:
+        documents = store.documents()
+    if not documents:
+        click.echo(f"No documents in {settings.index_dir}/; add some with: panelqa ingest corpus/")
+    for stored in documents:
+        click.echo(json.dumps(document_json(stored)) if as_json else format_document(stored))
+
+
+def main() -> None:
+    cli(prog_name="panelqa")
+
+
+if __name__ == "__main__":
+    main()
