@@ -82,6 +82,100 @@ def docs(index_dir: str | None, as_json: bool) -> None:
         click.echo(json.dumps(document_json(stored)) if as_json else format_document(stored))
 
 
+def _filters(year, since, until, doc_type):
+    from datetime import date
+
+    from .records import Filters
+
+    def day(value: str | None, name: str):
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:
+            raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD.", param_hint=name) from exc
+
+    return Filters(year=year, since=day(since, "--since"), until=day(until, "--until"),
+                   doc_types=(doc_type,) if doc_type else ())
+
+
+DOC_TYPES = ["report", "minutes", "agenda", "action_log", "letter", "terms_of_reference", "other"]
+
+
+@cli.command()
+@click.argument("question", required=False)
+@click.option("--index", "index_dir", type=click.Path(file_okay=False), help=INDEX_HELP)
+@click.option("--model", help=MODEL_HELP)
+@click.option("--top-k", default=5, show_default=True, help="Passages to return.")
+@click.option("--year", type=int, help="Only papers dated in this year or covering an overlapping financial year.")
+@click.option("--since", help="Only papers dated on or after YYYY-MM-DD.")
+@click.option("--until", help="Only papers dated on or before YYYY-MM-DD.")
+@click.option("--type", "doc_type", type=click.Choice(DOC_TYPES), help="Only papers of this type.")
+@click.option("--batch", type=click.File("r"), help="JSONL file of {\"id\", \"question\"} lines; one answer each.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object (per line).")
+def ask(question, index_dir, model, top_k, year, since, until, doc_type, batch, as_json) -> None:
+    """Answer QUESTION from the indexed papers, citing document, date and page.
+
+    Example: panelqa ask "what was funded for knife crime in 2018"
+    """
+    from .api import ask as run_ask
+    from .format import format_answer
+    from .index import open_index
+
+    if not question and not batch:
+        raise click.UsageError("Give a QUESTION, or --batch FILE.")
+    settings = Settings.resolve(index_dir, model)
+    index = open_index(settings.index_dir, settings.model)
+    filters = _filters(year, since, until, doc_type)
+    items = [(None, question)] if question else _read_batch(batch)
+    for qid, text in items:
+        result = run_ask(index, text, top_k=top_k, filters=filters, question_id=qid)
+        click.echo(result.dumps() if as_json else format_answer(result))
+
+
+def _read_batch(handle) -> list[tuple[str | None, str]]:
+    items = []
+    for n, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            items.append((record.get("id"), record["question"]))
+        except (ValueError, KeyError, AttributeError) as exc:
+            raise PanelqaError(f"{handle.name}, line {n}: expected {{\"id\": ..., \"question\": ...}}; "
+                               "fix that line.") from exc
+    return items
+
+
+@cli.command(name="eval")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False))
+@click.option("--index", "index_dir", type=click.Path(file_okay=False), help=INDEX_HELP)
+@click.option("--model", help=MODEL_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Also write passages and answers per question here.")
+def evaluate(questions, index_dir, model, as_json, out) -> None:
+    """Score answers against questions with gold pages: hit@1, hit@5, mrr@10, snip@5, ans.
+
+    Example: panelqa eval ../shared/eval/seed_questions.jsonl --index index/
+    """
+    from .api import ask as run_ask
+    from .evaluate import answer_record, format_table, load_questions, score
+    from .index import open_index
+
+    settings = Settings.resolve(index_dir, model)
+    index = open_index(settings.index_dir, settings.model)
+    qs = load_questions(questions)
+    passages, answers = {}, {}
+    for q in qs:
+        result = run_ask(index, q["question"], top_k=10)
+        passages[q["id"]], answers[q["id"]] = answer_record(result)
+    table, per_q = score(qs, passages, answers)
+    if out:
+        with open(out, "w", encoding="utf-8") as fh:
+            json.dump({"passages": passages, "answers": answers, "per_question": per_q, "table": table}, fh)
+    click.echo(json.dumps(table) if as_json else format_table(table))
+
+
 def main() -> None:
     cli(prog_name="panelqa")
 

@@ -1,0 +1,20 @@
+"""Reciprocal rank fusion: ranks from several retrievers become one order. Scores are never compared."""
+
+from __future__ import annotations
+
+from .records import Hit
+
+RRF_K = 60  # the usual constant: damps the difference between rank 1 and rank 2
+# Weights per retriever, measured with `panelqa eval` on the dev question sets (see README, "Tuning").
+WEIGHTS = {"dense": 1.0, "keyword": 1.0, "fuzzy": 0.5}
+
+
+def fuse(ranked: dict[str, list[Hit]], weights: dict[str, float] | None = None, k: int = RRF_K) -> list[Hit]:
+    weights = weights or WEIGHTS
+    scores: dict[int, float] = {}
+    for name, hits in ranked.items():
+        w = weights.get(name, 1.0)
+        for hit in hits:
+            scores[hit.chunk_rowid] = scores.get(hit.chunk_rowid, 0.0) + w / (k + hit.rank)
+    order = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [Hit(rowid, score, n + 1) for n, (rowid, score) in enumerate(order)]

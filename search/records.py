@@ -1,0 +1,130 @@
+"""Records the search layer hands to the CLI, the app and the Python API."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Explicit options from the user; they override what is parsed from the question."""
+
+    year: int | None = None
+    since: date | None = None
+    until: date | None = None
+    doc_types: tuple[str, ...] = ()
+    bodies: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A question with what it implies: terms, kind, and the date/type/body window."""
+
+    text: str
+    kind: str  # "money" | "commitment" | "when" | "number" | "fact"
+    since: date | None = None
+    until: date | None = None
+    doc_types: tuple[str, ...] = ()
+    bodies: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+    search_text: str = ""  # the question without the words that only set filters
+    filter_note: str = ""  # "Filtered to papers dated 2018 or covering 2017/18-2018/19"
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.since or self.until or self.doc_types or self.bodies or self.doc_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One chunk found by a retriever, or by the fusion of several."""
+
+    chunk_rowid: int
+    score: float  # higher is better; only comparable within one retriever
+    rank: int  # 1 is best
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    source: str
+    page: int
+    page_end: int
+    title: str = ""
+    date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A ranked passage with everything needed to cite it."""
+
+    rank: int
+    chunk_id: str
+    doc_id: str
+    source: str
+    file_name: str
+    title: str
+    date: str | None
+    doc_type: str | None
+    body: str | None
+    page: int
+    page_end: int
+    heading: str
+    text: str
+    score: float
+    kind: str = "paragraph"
+    outside_filter: bool = False
+    also_in: tuple[Citation, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"rank": self.rank, "source": self.source, "title": self.title, "date": self.date,
+                "doc_type": self.doc_type, "page": self.page, "page_end": self.page_end, "heading": self.heading,
+                "text": self.text, "score": round(self.score, 6), "outside_filter": self.outside_filter,
+                "also_in": [{"source": c.source, "page": c.page} for c in self.also_in]}
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerLine:
+    """One sentence or item of an answer, quoted from a passage, with its citation number."""
+
+    text: str
+    citation: int  # 1-based, into Answer.passages
+    amount_pounds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    query: Query
+    found: bool
+    lines: tuple[AnswerLine, ...]
+    passages: tuple[Passage, ...]
+    note: str = ""  # what was included, or why nothing answers
+    id: str | None = None
+    total_pounds: float | None = None
+
+    @property
+    def text(self) -> str:
+        parts = [f"{line.text} [{line.citation}]" for line in self.lines]
+        if self.total_pounds is not None and len(self.lines) > 1:
+            parts.append(f"Total of the amounts listed: £{self.total_pounds:,.0f}.")
+        return "\n".join(parts)
+
+    @property
+    def citations(self) -> tuple[int, ...]:
+        return tuple(sorted({line.citation for line in self.lines}))
+
+    def to_json(self) -> dict:
+        q = self.query
+        filters = {"since": q.since.isoformat() if q.since else None, "until": q.until.isoformat() if q.until else None,
+                   "doc_types": list(q.doc_types), "bodies": list(q.bodies), "note": q.filter_note}
+        return {"id": self.id, "question": self.question, "filters": filters,
+                "answer": {"text": self.text if self.found else self.note, "citations": list(self.citations),
+                           "found": self.found, "note": self.note},
+                "passages": [p.to_json() for p in self.passages]}
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False)
+
