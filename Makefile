@@ -24,7 +24,7 @@ ingest: install
 	$(BIN)/panelqa ingest corpus/ --index index/
 
 demo: ingest
-	$(BIN)/panelqa docs --index index/
+	$(BIN)/panelqa ask "what was funded for knife crime in 2018" --index index/
 
 test: install
 	$(BIN)/python -m pytest -q

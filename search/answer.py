@@ -48,15 +48,20 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
     q_stems = _unique(stems_of(" ".join(content_terms(query.search_text or query.text))))
     weights = _idf(index, q_stems)
     total_weight = sum(weights.values()) or 1.0
-    scored: list[tuple[float, float, str, int]] = []  # score, coverage, sentence, citation
+    scored: list[tuple[float, float, int, int]] = []  # score, coverage, sentence index, citation
+    sentences: list[list[str]] = []
     for passage in passages:
         heading_stems = set(stems_of(passage.heading))
-        for sentence in split_sentences(passage.text):
+        parts = split_sentences(passage.text)
+        sentences.append(parts)
+        for i, sentence in enumerate(parts):
             s_stems = set(stems_of(sentence))
             coverage = sum(w for t, w in weights.items() if t in s_stems) / total_weight
             context = sum(w for t, w in weights.items() if t in s_stems or t in heading_stems) / total_weight
             score = coverage + 0.3 * context + RANK_PRIOR / passage.rank + _kind_bonus(query.kind, sentence)
-            scored.append((score, coverage, sentence, passage.rank))
+            if sentence.rstrip().endswith("?"):
+                score -= 0.3  # a question in the minutes restates the question; its answer follows it
+            scored.append((score, coverage, i, passage.rank))
     best_similarity = max(p.score for p in passages)
     best_coverage = max((c for _, c, _, _ in scored), default=0.0)
     if best_similarity < MIN_PASSAGE_SIMILARITY and best_coverage < 0.5 or best_coverage < 0.2 and \
@@ -73,16 +78,38 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
             return Answer(query.text, query, True, tuple(money), passages, note=note, total_pounds=total)
     scored.sort(key=lambda s: -s[0])
     lines: list[AnswerLine] = []
-    for score, coverage, sentence, rank in scored:
+    used: set[tuple[int, int]] = set()
+    for _score, coverage, i, rank in scored:
         if coverage < min(MIN_COVERAGE, best_coverage * 0.6) and lines:
             continue
-        if any(sentence == line.text for line in lines):
+        if (rank, i) in used:
             continue
-        lines.append(AnswerLine(sentence, rank))
+        parts = sentences[rank - 1]
+        span = _with_following(query.kind, parts, i)
+        used.update((rank, j) for j in span)
+        lines.append(AnswerLine(" ".join(parts[j] for j in span), rank))
         if len(lines) >= MAX_SENTENCES:
             break
     return Answer(query.text, query, True, tuple(lines), passages,
                   note="Sentences quoted from the passages below.")
+
+
+MAX_FOLLOWING = 4
+
+
+def _with_following(kind: str, parts: list[str], i: int) -> list[int]:
+    """A sentence and what completes it: the answer after a minuted question, the items after a colon,
+    or the next sentence when it holds the figure or date the question asks for."""
+    span = [i]
+    sentence = parts[i].rstrip()
+    nxt = i + 1
+    if sentence.endswith(":"):
+        span += list(range(nxt, min(len(parts), nxt + MAX_FOLLOWING)))
+    elif sentence.endswith("?") and nxt < len(parts):
+        span += [j for j in range(nxt, min(len(parts), nxt + 2))]
+    elif nxt < len(parts) and not _kind_bonus(kind, sentence) and _kind_bonus(kind, parts[nxt]):
+        span.append(nxt)
+    return span
 
 
 def _money_lines(query: Query, passages, weights, total_weight) -> list[AnswerLine]:

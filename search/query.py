@@ -28,13 +28,14 @@ _TYPE_PHRASES = [
     ("terms_of_reference", re.compile(r"\b(?:in|from) the terms of reference\b", re.I)),
 ]
 _KINDS = [
-    ("money", re.compile(r"\bhow much\b|\bfund(?:s|ed|ing)?\b|\binvest(?:ed|ment)?\b|\bgrants?\b|\bspen[dt]\b|"
+    ("money", re.compile(r"\bhow much (?:money|did \w+(?: \w+){0,3} (?:get|receive|spend|invest|put|pay))\b|"
+                         r"\bfund(?:s|ed|ing)?\b|\binvest(?:ed|ment)?\b|\bgrants?\b|\bspen[dt]\b|"
                          r"\bbudget\b|\bcost\b|£|\bpounds\b|\bawarded\b|\ballocated\b", re.I)),
     ("commitment", re.compile(r"\bwho (?:agreed|was to|was going|would|will)\b|\bagree[ds]?\b|\baction(?:s|ed)?\b|"
                               r"\bpromis\w*|\bcommit\w*|\bundert\w*|\bwould send\b|\bwho was\b|\bresolved\b",
                               re.I)),
     ("when", re.compile(r"^\s*when\b|\bby when\b|\bwhat date\b|\bdeadline\b|\bexpected to be in place\b", re.I)),
-    ("number", re.compile(r"\bhow many\b|\bwhat (?:share|percentage|proportion|number)\b|\bhow often\b", re.I)),
+    ("number", re.compile(r"\bhow (?:many|much)\b|\bwhat (?:share|percentage|proportion|number)\b|\bhow often\b", re.I)),
 ]
 
 
