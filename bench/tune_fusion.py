@@ -1,0 +1,36 @@
+"""Measure fusion settings on question sets: prints hit@1, hit@5, mrr@10 for each setting.
+
+Usage: python bench/tune_fusion.py INDEX QUESTIONS.jsonl [INDEX QUESTIONS.jsonl ...]
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+
+from ingest.settings import Settings
+from search import api, fuse
+from search.evaluate import answer_record, load_questions, score
+from search.index import open_index
+
+
+def main() -> None:
+    pairs = list(zip(sys.argv[1::2], sys.argv[2::2], strict=True))
+    sets = [(open_index(Settings.resolve(i).index_dir, Settings.resolve().model), load_questions(q)) for i, q in pairs]
+    grid = itertools.product([10, 30, 60], [0.5, 1.0, 1.5], [0.0, 0.3, 0.6])
+    for k, w_kw, w_fz in grid:
+        fuse.RRF_K = k
+        fuse.WEIGHTS = {"dense": 1.0, "keyword": w_kw, "fuzzy": w_fz}
+        cells = []
+        for index, qs in sets:
+            passages, answers = {}, {}
+            for q in qs:
+                passages[q["id"]], answers[q["id"]] = answer_record(api.ask(index, q["question"], top_k=10))
+            table, _ = score(qs, passages, answers)
+            a = table["all"]
+            cells.append(f"{a['hit@1']:.3f} {a['hit@5']:.3f} {a['mrr@10']:.3f} {a['ans']:.3f}")
+        print(f"k={k:<3} kw={w_kw:<4} fz={w_fz:<4} | " + " | ".join(cells), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Questions a panel member would ask of the sample corpus, answered with the real model, SQLite and FAISS."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ingest.run import ingest_paths
+from ingest.settings import Settings
+from search.api import answer, search
+from search.cli import cli
+from search.records import Filters
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+REPORT = "2018-04-20 PCC progress report - Strategic Priority 3 Reducing Reoffending.pdf"
+MINUTES_2018 = "2018-04-20 Panel minutes - Item 161 Strategic Objective 3 Reducing Re-offending.pdf"
+MINUTES_2020 = "2020-21 Panel minutes - Reducing Re-offending performance report (Year 4, Q3).pdf"
+SHARED_EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("sample-index")
+    report = ingest_paths([CORPUS], Settings.resolve(folder / "index"), workers=1)
+    assert report.count("added") == 3, "the sample corpus has three papers"
+    return folder / "index"
+
+
+def test_headline_question_lists_knife_and_gang_funding_with_pages(index_dir):
+    result = answer("what was funded for knife crime in 2018", index_dir)
+    assert result.found
+    assert "£22,000" in result.text and "gang crime programme" in result.text
+    cited = [result.passages[n - 1] for n in result.citations]
+    assert all(p.file_name == REPORT for p in cited)
+    assert any(p.page == 3 for p in cited), "the gang crime programme is on page 3 of the report"
+    assert all(p.file_name != MINUTES_2020 for p in result.passages), "2020/21 is outside 2018"
+    assert "2018" in result.query.filter_note
+
+
+def test_misspelt_names_still_find_the_paper(index_dir):
+    passages = search("Budi tags scheme for offenders", index_dir, top_k=3)
+    assert passages[0].file_name == MINUTES_2020 and passages[0].page == 1
+    assert "Buddi-tags" in passages[0].text
+    passages = search("Anthony Stansfield grant funding for partner agencies", index_dir, top_k=5)
+    assert any(p.file_name == REPORT and p.page_end == 6 for p in passages), "Stansfeld signs page 6"
+
+
+def test_question_in_other_words_finds_the_passage(index_dir):
+    result = answer("Which tool shows where serious violence happens so patrols can be targeted?", index_dir)
+    top = result.passages[0]
+    assert (top.file_name, top.page) == (MINUTES_2020, 1)
+    assert "target hotspot locations" in result.text
+
+
+def test_year_filter_from_option_and_from_question(index_dir):
+    in_2020 = search("reducing re-offending performance", index_dir, filters=Filters(year=2020))
+    assert {p.file_name for p in in_2020} == {MINUTES_2020}
+    in_2018 = search("reducing re-offending performance in 2018", index_dir)
+    assert MINUTES_2020 not in {p.file_name for p in in_2018}
+    minutes = search("what was said about knife crime in the minutes", index_dir)
+    assert {p.file_name for p in minutes} <= {MINUTES_2018, MINUTES_2020}
+
+
+def test_filter_that_leaves_nothing_falls_back_and_says_so(index_dir):
+    passages = search("knife crime", index_dir, filters=Filters(year=1999))
+    assert passages and all(p.outside_filter for p in passages)
+
+
+def test_question_the_papers_cannot_answer(index_dir):
+    result = answer("What is the capital of France?", index_dir)
+    assert not result.found
+    assert "do not appear to answer" in result.note
+    assert result.passages, "the closest passages are still shown"
+
+
+def test_commitment_question_quotes_the_action(index_dir):
+    result = answer("What did the Deputy PCC undertake to send to panel members?", index_dir)
+    assert result.found
+    assert "Aspire Project" in result.text and "[Action: PCC]" in result.text
+
+
+def test_cli_ask_json_has_the_documented_shape(index_dir):
+    out = CliRunner().invoke(cli, ["ask", "how much was the grant funding for partner agencies", "--index",
+                                   str(index_dir), "--json"])
+    assert out.exit_code == 0, out.output
+    record = json.loads(out.output)
+    assert set(record) >= {"id", "question", "filters", "answer", "passages"}
+    assert set(record["answer"]) >= {"text", "citations", "found"}
+    first = record["passages"][0]
+    assert set(first) >= {"rank", "source", "title", "date", "doc_type", "page", "page_end", "heading", "text",
+                          "score", "also_in"}
+    assert first["source"].endswith(".pdf") and first["page"] >= 1
+
+
+def test_cli_ask_batch_answers_each_line_with_its_id(index_dir, tmp_path):
+    batch = tmp_path / "questions.jsonl"
+    batch.write_text('{"id": "a", "question": "Buddi-tags"}\n{"id": "b", "question": "interim IT solution"}\n')
+    out = CliRunner().invoke(cli, ["ask", "--batch", str(batch), "--index", str(index_dir), "--json"])
+    assert out.exit_code == 0, out.output
+    assert [json.loads(line)["id"] for line in out.output.splitlines()] == ["a", "b"]
+
+
+def test_cli_ask_without_index_is_one_error_line(tmp_path):
+    out = CliRunner().invoke(cli, ["ask", "anything", "--index", str(tmp_path / "none")])
+    assert out.exit_code == 1
+    assert out.output.startswith("Error: No index at")
+
+
+@pytest.mark.skipif(not (SHARED_EVAL / "seed_questions.jsonl").exists(), reason="../shared/eval is not here")
+def test_eval_scores_the_seed_questions(index_dir, tmp_path):
+    questions = tmp_path / "seed.jsonl"
+    shutil.copy(SHARED_EVAL / "seed_questions.jsonl", questions)
+    out = CliRunner().invoke(cli, ["eval", str(questions), "--index", str(index_dir), "--json"])
+    assert out.exit_code == 0, out.output
+    table = json.loads(out.output)
+    assert table["all"]["n"] == 14
+    assert table["all"]["hit@5"] >= 0.9 and table["all"]["ans"] >= 0.7
