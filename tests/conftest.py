@@ -38,7 +38,7 @@ def make_pdf() -> Callable[..., Path]:
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def sample_corpus() -> Path:
     """The three sample papers that ship with the project."""
     assert len(list(CORPUS.glob("*.pdf"))) == 3, "corpus/ holds the three sample papers"
