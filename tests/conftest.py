@@ -16,7 +16,7 @@ CORPUS = Path(__file__).parent.parent / "corpus"
 
 
 @pytest.fixture(autouse=True)
-def index_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def panelqa_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own index folder, so none touches the real index/."""
     folder = tmp_path / "index"
     monkeypatch.setenv("PANELQA_INDEX", str(folder))

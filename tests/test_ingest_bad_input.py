@@ -82,7 +82,7 @@ def chunks_with(index_dir: Path, word: str) -> int:
 
 @pytest.mark.parametrize(("build", "problem"), BAD_INPUTS, ids=[b.__name__ for b, _ in BAD_INPUTS])
 def test_bad_file_fails_with_a_reason_and_the_good_file_is_indexed(build, problem, batch_folder, make_pdf,
-                                                                   sample_corpus, ingest, index_dir):
+                                                                   sample_corpus, ingest, panelqa_index):
     bad = build(batch_folder, make_pdf, sample_corpus)
 
     batch = ingest([batch_folder])
@@ -94,12 +94,12 @@ def test_bad_file_fails_with_a_reason_and_the_good_file_is_indexed(build, proble
     one_sentence = "\n" not in reason and reason.endswith(".") and ". " not in reason
     assert one_sentence, reason
     assert reports["good minutes.pdf"].status == "added"
-    assert chunks_with(index_dir, "marmalade") >= 1
-    with Store(index_dir, read_only=True) as store:
+    assert chunks_with(panelqa_index, "marmalade") >= 1
+    with Store(panelqa_index, read_only=True) as store:
         assert [d.document.file_name for d in store.documents()] == ["good minutes.pdf"]
 
 
-def test_page_without_text_is_reported_and_the_rest_indexed(tmp_path, make_pdf, ingest, index_dir):
+def test_page_without_text_is_reported_and_the_rest_indexed(tmp_path, make_pdf, ingest, panelqa_index):
     pdf = make_pdf(tmp_path / "scan in the middle.pdf", pages=[
         "Thames Valley Police and Crime Panel, 20 April 2018.",
         "",
@@ -110,10 +110,10 @@ def test_page_without_text_is_reported_and_the_rest_indexed(tmp_path, make_pdf, 
 
     (report,) = batch.files
     assert (report.status, report.pages, report.pages_without_text) == ("added", 3, (2,))
-    assert chunks_with(index_dir, "marmalade") >= 1
+    assert chunks_with(panelqa_index, "marmalade") >= 1
 
 
-def test_large_pdf_ingests(tmp_path, make_pdf, ingest, index_dir):
+def test_large_pdf_ingests(tmp_path, make_pdf, ingest, panelqa_index):
     # The first line sits in the top margin on every page, so it is dropped as a running header.
     pages = [f"Thames Valley Police and Crime Panel - performance report\n"
              f"Section {n}. Quarterly figure {n * 7} for reducing reoffending in Thames Valley."
@@ -124,9 +124,9 @@ def test_large_pdf_ingests(tmp_path, make_pdf, ingest, index_dir):
 
     (report,) = batch.files
     assert (report.status, report.pages, report.pages_without_text) == ("added", 300, ())
-    with Store(index_dir, read_only=True) as store:
+    with Store(panelqa_index, read_only=True) as store:
         assert store.documents()[0].document.page_count == 300
-    assert chunks_with(index_dir, "Quarterly figure 2100") == 1, "page 300 carries figure 2100"
+    assert chunks_with(panelqa_index, "Quarterly figure 2100") == 1, "page 300 carries figure 2100"
 
 
 def test_cli_batch_with_a_bad_file_exits_0_and_prints_the_failed_line(batch_folder, tmp_path, embedder):

@@ -47,7 +47,7 @@ def chunk_docs(index_dir: Path) -> dict[str, int]:
         return dict(conn.execute("SELECT doc_id, count(*) FROM chunks GROUP BY doc_id").fetchall())
 
 
-def test_second_run_finds_all_unchanged_and_embeds_nothing(papers, ingest, embedder, index_dir):
+def test_second_run_finds_all_unchanged_and_embeds_nothing(papers, ingest, embedder, panelqa_index):
     first = ingest([papers])
     assert first.count("added") == 3, [(f.path, f.status, f.reason) for f in first.files]
 
@@ -60,12 +60,13 @@ def test_second_run_finds_all_unchanged_and_embeds_nothing(papers, ingest, embed
     assert second.chunks == 0
 
 
-def test_changed_file_is_updated_and_its_old_chunks_are_gone(papers, ingest, index_dir, make_pdf, tmp_path):
+def test_changed_file_is_updated_and_its_old_chunks_are_gone(papers, ingest, panelqa_index, make_pdf,
+                                                             tmp_path):
     ingest([papers])
     target = sorted(papers.glob("*.pdf"))[0]
-    with Store(index_dir, read_only=True) as store:
+    with Store(panelqa_index, read_only=True) as store:
         old_doc = store.file_row(str(target))["doc_id"]
-    assert old_doc in chunk_docs(index_dir)
+    assert old_doc in chunk_docs(panelqa_index)
 
     replacement = make_pdf(tmp_path / "replacement.pdf", pages=[
         "Thames Valley Police and Crime Panel. Report of 1 June 2018.",
@@ -76,18 +77,18 @@ def test_changed_file_is_updated_and_its_old_chunks_are_gone(papers, ingest, ind
 
     assert statuses(batch)[target.name] == "updated"
     assert statuses(batch) == {**{p.name: "unchanged" for p in papers.glob("*.pdf")}, target.name: "updated"}
-    docs = chunk_docs(index_dir)
+    docs = chunk_docs(panelqa_index)
     assert old_doc not in docs
-    with Store(index_dir, read_only=True) as store:
+    with Store(panelqa_index, read_only=True) as store:
         new_doc = store.file_row(str(target))["doc_id"]
         assert old_doc not in {d.document.doc_id for d in store.documents()}
     assert docs[new_doc] > 0
 
 
-def test_copy_under_another_name_is_a_duplicate_of_the_original(papers, ingest, index_dir):
+def test_copy_under_another_name_is_a_duplicate_of_the_original(papers, ingest, panelqa_index):
     ingest([papers])
     original = sorted(papers.glob("*.pdf"))[1]
-    chunks_before = sum(chunk_docs(index_dir).values())
+    chunks_before = sum(chunk_docs(panelqa_index).values())
     copy = papers / "copy of the minutes.pdf"
     shutil.copy(original, copy)
 
@@ -96,22 +97,22 @@ def test_copy_under_another_name_is_a_duplicate_of_the_original(papers, ingest, 
     report = next(f for f in batch.files if f.path == str(copy))
     assert report.status == "duplicate"
     assert str(original) in report.reason
-    assert sum(chunk_docs(index_dir).values()) == chunks_before
-    with Store(index_dir, read_only=True) as store:
+    assert sum(chunk_docs(panelqa_index).values()) == chunks_before
+    with Store(panelqa_index, read_only=True) as store:
         assert len(store.documents()) == 3
 
 
-def test_deleted_file_is_pruned_and_its_document_is_gone(papers, ingest, index_dir):
+def test_deleted_file_is_pruned_and_its_document_is_gone(papers, ingest, panelqa_index):
     ingest([papers])
     gone = sorted(papers.glob("*.pdf"))[2]
-    with Store(index_dir, read_only=True) as store:
+    with Store(panelqa_index, read_only=True) as store:
         gone_doc = store.file_row(str(gone))["doc_id"]
     gone.unlink()
 
     batch = ingest([papers], prune=True)
 
     assert [(f.path, f.status) for f in batch.files if f.status != "unchanged"] == [(str(gone), "pruned")]
-    with Store(index_dir, read_only=True) as store:
+    with Store(panelqa_index, read_only=True) as store:
         assert gone_doc not in {d.document.doc_id for d in store.documents()}
         assert len(store.documents()) == 2
-    assert gone_doc not in chunk_docs(index_dir)
+    assert gone_doc not in chunk_docs(panelqa_index)
