@@ -65,8 +65,10 @@ def extract_pages(path: Path) -> list[Page]:
 
 
 def _explain(path: Path, exc: Exception) -> str:
-    name = type(exc).__name__
-    text = f"{name}: {exc}".lower()
+    # pdfplumber wraps pdfminer's error (PDFPasswordIncorrect, PSEOF) in PdfminerException; read the inner one
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    name = type(inner).__name__
+    text = f"{name}: {inner}".lower()
     if "password" in text or "encrypt" in text:
         return f"{path}: the PDF is password-protected; save an unprotected copy and ingest that."
     return f"{path}: damaged or truncated PDF ({name}); download or export it again."

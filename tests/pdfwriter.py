@@ -1,0 +1,129 @@
+"""A tiny test-only PDF writer: PDF 1.4, Helvetica text, one content stream per page.
+
+Enough to build real inputs for the tests (multi-page papers, empty pages, 300-page files,
+password-protected files) without a PDF library at runtime. Not used by panelqa itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+from pathlib import Path
+
+__all__ = ["pdf_bytes", "write_pdf"]
+
+PAGE_WIDTH = 595  # A4 in points
+PAGE_HEIGHT = 842
+MARGIN = 72
+FONT_SIZE = 11
+LEADING = 14
+WRAP_CHARS = 85  # Helvetica at 11 pt fits about this many characters in the text width
+MAX_LINES = (PAGE_HEIGHT - 2 * MARGIN) // LEADING
+
+# The 32-byte padding string of the PDF standard security handler (PDF 1.4 reference, algorithm 3.2).
+_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+_PERMISSIONS = -44  # print and copy not allowed; any value works for a test file
+
+
+def write_pdf(path: Path, pages: list[str], *, user_password: str | None = None) -> Path:
+    """Write pages of plain text (newlines start new lines, long lines wrap) to path; return path."""
+    path = Path(path)
+    path.write_bytes(pdf_bytes(pages, user_password=user_password))
+    return path
+
+
+def pdf_bytes(pages: list[str], *, user_password: str | None = None) -> bytes:
+    """The bytes of a PDF with one page per string; an empty string makes a page with no text."""
+    file_id = hashlib.md5(repr(pages).encode()).digest()
+    key = _file_key(user_password.encode("latin-1"), file_id) if user_password is not None else None
+    first_page = 4
+    objects: list[bytes] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (first_page + 2 * i) for i in range(len(pages)))
+        + b"] /Count %d >>" % len(pages),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    for i, text in enumerate(pages):
+        page_num = first_page + 2 * i
+        content = _content_stream(text)
+        if key is not None:
+            content = _rc4(_object_key(key, page_num + 1), content)
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d]"
+                       b" /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
+                       % (PAGE_WIDTH, PAGE_HEIGHT, page_num + 1))
+        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    trailer_extra = b""
+    if key is not None:
+        owner = _owner_entry(user_password.encode("latin-1"))
+        user = _rc4(key, _PAD)
+        objects.append(b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>"
+                       % (owner.hex().encode(), user.hex().encode(), _PERMISSIONS))
+        trailer_extra = b" /Encrypt %d 0 R" % len(objects)
+
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref_at = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += (b"trailer\n<< /Size %d /Root 1 0 R /ID [<%s> <%s>]%s >>\nstartxref\n%d\n%%%%EOF\n"
+            % (len(objects) + 1, file_id.hex().encode(), file_id.hex().encode(), trailer_extra, xref_at))
+    return bytes(out)
+
+
+def _content_stream(text: str) -> bytes:
+    lines = [wrapped for line in text.split("\n")
+             for wrapped in (textwrap.wrap(line, WRAP_CHARS) or [""])] if text else []
+    assert len(lines) <= MAX_LINES, f"{len(lines)} lines do not fit on one page (at most {MAX_LINES})"
+    if not lines:
+        return b""
+    ops = [b"BT", b"/F1 %d Tf" % FONT_SIZE, b"%d TL" % LEADING, b"%d %d Td" % (MARGIN, PAGE_HEIGHT - MARGIN)]
+    for line in lines:
+        ops.append(b"(" + _escape(line) + b") Tj T*")
+    ops.append(b"ET")
+    return b"\n".join(ops)
+
+
+def _escape(text: str) -> bytes:
+    raw = text.encode("cp1252", errors="replace")
+    return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+
+# -- encryption: standard security handler, revision 2 (40-bit RC4) ------------------------------
+
+def _padded(password: bytes) -> bytes:
+    return (password + _PAD)[:32]
+
+
+def _owner_entry(user_password: bytes) -> bytes:
+    owner_key = hashlib.md5(_padded(user_password + b"-owner")).digest()[:5]
+    return _rc4(owner_key, _padded(user_password))
+
+
+def _file_key(user_password: bytes, file_id: bytes) -> bytes:
+    owner = _owner_entry(user_password)
+    permissions = (_PERMISSIONS & 0xFFFFFFFF).to_bytes(4, "little")
+    return hashlib.md5(_padded(user_password) + owner + permissions + file_id).digest()[:5]
+
+
+def _object_key(key: bytes, number: int, generation: int = 0) -> bytes:
+    seed = key + number.to_bytes(3, "little") + generation.to_bytes(2, "little")
+    return hashlib.md5(seed).digest()[: len(key) + 5]
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    state = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + state[i] + key[i % len(key)]) % 256
+        state[i], state[j] = state[j], state[i]
+    out = bytearray()
+    i = j = 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + state[i]) % 256
+        state[i], state[j] = state[j], state[i]
+        out.append(byte ^ state[(state[i] + state[j]) % 256])
+    return bytes(out)
