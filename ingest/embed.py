@@ -34,7 +34,11 @@ class Embedder:
     def __init__(self, model_name: str = DEFAULT_MODEL):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # library code never prints; the CLI draws its own progress
 
         self.model_name = model_name
         location = _model_location(model_name)

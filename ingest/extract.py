@@ -177,6 +177,8 @@ def _drop_running_lines(pages: list[Page]) -> list[Page]:
         kept = tuple(b for b in page.blocks
                      if not (b.kind == "line" and _in_margin(b, page)
                              and (key(b.text) in repeated or PAGE_NUMBER.match(b.text))))
+        if not kept and any(b.kind == "line" and not PAGE_NUMBER.match(b.text) for b in page.blocks):
+            kept = page.blocks  # a page is never emptied: what repeats there is its content
         out.append(Page(page=page.page, width=page.width, height=page.height, blocks=kept, words=page.words))
     return out
 

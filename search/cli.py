@@ -44,20 +44,23 @@ def ingest(paths: tuple[str, ...], index_dir: str | None, model: str | None, pru
 
     Example: panelqa ingest corpus/ --index index/
     """
-    from ingest.run import DEFAULT_WORKERS, ingest_paths
+    from ingest.run import DEFAULT_WORKERS, find_pdfs, ingest_paths
 
     from .report import format_file_line, format_summary
 
     settings = Settings.resolve(index_dir, model)
-    with click.progressbar(length=1, label="Ingesting", file=sys.stderr, show_pos=True) as bar:
-        bar.length = None
+    files = find_pdfs(paths)
+    with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr, show_pos=True,
+                           item_show_func=lambda r: r.path if r else "") as bar:
 
         def on_file(report) -> None:
-            bar.update(1)
+            if report.status != "pruned":
+                bar.update(1, report)
             if report.status != "unchanged":
-                click.echo(format_file_line(report), err=False)
+                click.echo(format_file_line(report))
 
         result = ingest_paths(paths, settings, prune=prune, on_file=on_file, workers=workers or DEFAULT_WORKERS)
+    click.echo("", err=True)
     click.echo(format_summary(result))
 
 
