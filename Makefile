@@ -27,7 +27,7 @@ ingest: install
 demo: ingest
 	$(BIN)/panelqa ask "what was funded for knife crime in 2018" --index index/
 	PANELQA_INDEX=index $(BIN)/streamlit run app.py --server.headless true --server.port $(PORT) \
-		--browser.gatherUsageStats false
+		--browser.gatherUsageStats false --client.toolbarMode minimal
 
 test: install
 	$(BIN)/python -m pytest -q

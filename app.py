@@ -18,5 +18,10 @@ pages = [
             icon=":material/assignment:", url_path="briefing"),
 ]
 page = st.navigation(pages, position="top")
-st.title(TITLE)
+st.html("""<style>
+[data-testid="stMainBlockContainer"] {padding-top: 3.5rem; max-width: 72rem;}
+[data-testid="InputInstructions"] {display: none;}
+h1.pq-title {font-size: 1.45rem; font-weight: 700; padding: 0 0 0.2rem 0; margin: 0;}
+</style>""")
+st.html(f'<h1 class="pq-title">{TITLE}</h1>')
 page.run()

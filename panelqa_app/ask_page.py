@@ -22,7 +22,7 @@ NO_DATE_LIMIT = (date(1900, 1, 1), date(2999, 12, 31))  # overrides a year the q
 PLACEHOLDER = "e.g. what was funded for knife crime in 2018"
 NOT_ANSWERED = "The papers do not answer this question directly. These are the closest passages."
 OUTSIDE = "Nothing in the chosen filters matches, so these passages come from all papers."
-FILTER_KEYS = ("f_mode", "f_year", "f_range", "f_types", "f_bodies", "f_docs")
+PAGE_WIDTH_PX = 820  # the page image at most this wide; narrower windows shrink it
 
 
 def _remember(key: str) -> None:
@@ -184,7 +184,7 @@ def _viewer(index: SearchIndex, p: Passage) -> None:
     boxes = page_boxes(index, p.chunk_id, page)
     png = _page_png(str(pdf), p.doc_id, page, boxes)
     marked = "the passage is marked" if boxes else "the passage is not on this page"
-    st.image(png, caption=f"Page {page} of {last}; {marked}.", width="stretch")
+    st.image(png, caption=f"Page {page} of {last}; {marked}.", width=PAGE_WIDTH_PX)
 
 
 def _passage_card(index: SearchIndex, p: Passage, stems: frozenset[str], question: str) -> None:

@@ -70,7 +70,10 @@ def citation_text(title: str, body: str | None, iso_date: str | None, page: int,
     parts = [title]
     if body and body.lower() not in title.lower():
         parts.append(body)
-    parts += [nice_date(iso_date), pages_label(page, page_end)]
+    when = nice_date(iso_date)
+    if when not in title:
+        parts.append(when)
+    parts.append(pages_label(page, page_end))
     return ", ".join(parts)
 
 

@@ -21,7 +21,7 @@ __all__ = ["indexed_pdf", "page_boxes", "render_page", "DEFAULT_RESOLUTION"]
 DEFAULT_RESOLUTION = 110  # dpi: an A4 page is about 910 px wide, sharp on a laptop and quick to draw
 HIGHLIGHT_FILL = (255, 214, 0, 90)
 HIGHLIGHT_STROKE = (230, 150, 0, 255)
-MARGIN_PT = 2.0
+MARGIN_PT = 1.0
 
 
 def _sha256(path: Path) -> str:

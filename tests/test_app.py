@@ -97,7 +97,7 @@ def test_briefing_collects_the_answer_and_a_passage_with_references(sample_index
     assert "## 2. Passage found for:" in markdown
     assert re.search(r"> .*£\d[\d,]*.* \[\d\]", markdown)
     assert "PCC progress report to the Thames Valley Police and Crime Panel, 20 April 2018, Office of the Police" in markdown
-    assert re.search(r"20 April 2018, p\. \d", markdown)
+    assert re.search(r"20 April 2018, Office of the Police & Crime Commissioner for Thames Valley, p\. \d", markdown)
 
 
 def test_empty_or_missing_index_shows_one_sentence_of_guidance(tmp_path, monkeypatch, make_index):
