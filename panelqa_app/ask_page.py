@@ -31,8 +31,8 @@ def _remember(key: str) -> None:
 
 
 def _restore(key: str, default) -> None:
-    if key not in st.session_state:
-        st.session_state[key] = st.session_state.get(f"_{key}", default)
+    """Set a widget's value from the kept copy before the widget is drawn: the copy is the truth."""
+    st.session_state[key] = st.session_state.get(f"_{key}", default)
 
 
 def _set(key: str, value) -> None:
@@ -114,7 +114,7 @@ def _sidebar(index: SearchIndex, question: str) -> tuple[Filters, str]:
         bodies = st.multiselect("Body", list(index.bodies), key="f_bodies", on_change=_remember,
                                 args=("f_bodies",), placeholder="Any body")
         ordered = sorted(index.documents, key=lambda d: _doc_label(index, d))
-        st.session_state.f_docs = [d for d in st.session_state.f_docs if d in index.documents]
+        _set("f_docs", [d for d in st.session_state.f_docs if d in index.documents])
         docs = st.multiselect("Documents", ordered, key="f_docs", on_change=_remember, args=("f_docs",),
                               format_func=lambda d: _doc_label(index, d), placeholder="All papers")
     since = until = None
@@ -232,7 +232,8 @@ def main() -> None:
         return
     index = state.index
     st.html(CARD_CSS)
-    _restore("question", st.session_state.get("asked", ""))
+    if "question" not in st.session_state:
+        st.session_state.question = st.session_state.get("asked", "")
     with st.form("ask", border=False, enter_to_submit=True):
         ask_col, button_col = st.columns([6, 1], vertical_alignment="bottom")
         question = ask_col.text_input("Ask the papers a question (Enter to ask)", key="question",

@@ -75,6 +75,16 @@ def test_filters_start_from_the_question_and_change_the_results(sample_index, mo
     assert all("· minutes ·" in card for card in _cards(at))
 
 
+def test_question_and_filters_survive_a_visit_to_another_page(sample_index, monkeypatch):
+    at = _ask(_app(sample_index, monkeypatch), HEADLINE)
+    before = _cards(at)
+    at.switch_page("panelqa_app/papers_page.py").run()
+    at.switch_page("panelqa_app/ask_page.py").run()
+    assert at.text_input(key="question").value == HEADLINE
+    assert at.sidebar.selectbox(key="f_year").value == 2018
+    assert _cards(at) == before
+
+
 def test_show_on_page_renders_the_page_and_offers_the_pdf(sample_index, monkeypatch):
     at = _ask(_app(sample_index, monkeypatch), HEADLINE)
     _button(at, "Show on page").click().run()
