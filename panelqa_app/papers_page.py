@@ -14,6 +14,7 @@ from search.report import format_file_line, format_summary
 
 UPLOADS = "uploads"  # under the index folder, so uploaded papers stay next to the index that cites them
 NEWEST, OLDEST = "Newest first", "Oldest first"
+SEARCH_PAUSE = "200ms"  # the title search reruns after this pause in typing
 
 
 def _safe_name(name: str) -> str:
@@ -34,14 +35,16 @@ def _save(folder: Path, name: str, data: bytes) -> Path:
     return path
 
 
+@st.fragment
 def _table(state) -> None:
+    """The list of papers; a fragment, so typing in its search box reruns only the table."""
     stored = state.index.store.documents() if state.index else []
     if not stored:
         st.info(state.message)
         return
     search_col, sort_col = st.columns([3, 1], vertical_alignment="bottom")
     needle = search_col.text_input("Search titles", key="papers_search", placeholder="type part of a title",
-                                   help="Filters as you type; the table's own search (top right) also works.")
+                                   live=SEARCH_PAUSE)
     order = sort_col.selectbox("Sort by date", [NEWEST, OLDEST], key="papers_sort")
     rows = []
     for s in stored:
