@@ -23,8 +23,11 @@ install: $(STAMP)
 ingest: install
 	$(BIN)/panelqa ingest corpus/ --index index/
 
+# Ends with the app serving the sample corpus on http://localhost:$(PORT)
 demo: ingest
 	$(BIN)/panelqa ask "what was funded for knife crime in 2018" --index index/
+	PANELQA_INDEX=index $(BIN)/streamlit run app.py --server.headless true --server.port $(PORT) \
+		--browser.gatherUsageStats false --client.toolbarMode minimal
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -1,0 +1,27 @@
+"""panelqa's Streamlit app: ask the papers, see the evidence on the page, collect it in a briefing.
+
+Run: streamlit run app.py  (the index is $PANELQA_INDEX or index/). The pages live in panelqa_app/.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+TITLE = "panelqa: cited answers from Police and Crime Panel papers"
+
+st.set_page_config(page_title=TITLE, page_icon=":material/gavel:", layout="wide")
+
+pages = [
+    st.Page("panelqa_app/ask_page.py", title="Ask", icon=":material/search:", default=True),
+    st.Page("panelqa_app/papers_page.py", title="Papers", icon=":material/description:"),
+    st.Page("panelqa_app/briefing_page.py", title=f"Briefing ({len(st.session_state.get('briefing', []))})",
+            icon=":material/assignment:", url_path="briefing"),
+]
+page = st.navigation(pages, position="top")
+st.html("""<style>
+[data-testid="stMainBlockContainer"] {padding-top: 3.5rem; max-width: 72rem;}
+[data-testid="InputInstructions"] {display: none;}
+h1.pq-title {font-size: 1.45rem; font-weight: 700; padding: 0 0 0.2rem 0; margin: 0;}
+</style>""")
+st.html(f'<h1 class="pq-title">{TITLE}</h1>')
+page.run()

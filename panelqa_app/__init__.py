@@ -1,0 +1,1 @@
+"""The Streamlit app's pieces: cached resources, HTML for cards, page images, the briefing, and the three pages."""
