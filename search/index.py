@@ -57,6 +57,7 @@ class SearchIndex:
         self._faiss = None
         self._vocab: list[str] | None = None
         self._vocab_set: set[str] | None = None
+        self._glossary: dict[str, str] | None = None
         self.stamp = _stamp(self.index_dir)
 
     @property
@@ -101,6 +102,16 @@ class SearchIndex:
     def vocab_set(self) -> set[str]:
         _ = self.vocab
         return self._vocab_set or set()
+
+    @property
+    def glossary(self) -> dict[str, str]:
+        """Abbreviations the papers define, short form -> long form."""
+        if self._glossary is None:
+            from .abbreviations import build_glossary
+
+            rows = self.execute("SELECT text FROM chunks WHERE text LIKE '%(%)%'")
+            self._glossary = build_glossary(r[0] for r in rows)
+        return self._glossary
 
     def allowed_chunks(self, query: Query) -> set[int] | None:
         """Chunk ids inside the query's window, or None when nothing narrows it."""

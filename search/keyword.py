@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .abbreviations import expand
 from .index import SearchIndex
 from .records import Hit, Query
 from .terms import content_terms, fts_quote
@@ -16,7 +17,10 @@ def match_expression(terms: list[str]) -> str:
 
 def retrieve(index: SearchIndex, query: Query, k: int, allowed: set[int] | None = None,
              terms: list[str] | None = None) -> list[Hit]:
-    terms = terms if terms is not None else content_terms(query.search_text or query.text)
+    if terms is None:
+        text = query.search_text or query.text
+        terms = content_terms(text)
+        terms += [t for t in content_terms(" ".join(expand(text, index.glossary))) if t not in terms]
     if not terms or k <= 0:
         return []
     limit = CANDIDATE_LIMIT if allowed is None else max(CANDIDATE_LIMIT, 4 * CANDIDATE_LIMIT)

@@ -16,7 +16,7 @@ __all__ = ["parse_query", "financial_year_range"]
 
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
 _FY = re.compile(r"\b(20\d\d|19\d\d)\s*/\s*(\d\d)\b")
-_SINCE = re.compile(rf"\b(?:since|after|from)\s+(?:{_MONTH}\s+)?((?:19|20)\d\d)\b", re.I)
+_SINCE = re.compile(rf"\b(?:since|after)\s+(?:{_MONTH}\s+)?((?:19|20)\d\d)\b", re.I)
 _BEFORE = re.compile(rf"\b(?:before|until|prior to|up to)\s+(?:{_MONTH}\s+)?((?:19|20)\d\d)\b", re.I)
 _YEAR = re.compile(r"(?<![\d/£$.,-])((?:19|20)\d\d)(?![\d/]|-\d)")
 _TYPE_PHRASES = [
