@@ -1,4 +1,6 @@
-"""Measure fusion settings on question sets: prints hit@1, hit@5, mrr@10 for each setting.
+"""Measure fusion settings on question sets: prints hit@1, hit@5, mrr@10 and ans for each setting.
+
+The grid comes from RRF_KS, KW_WEIGHTS and FUZZY_WEIGHTS (comma-separated).
 
 Usage: python bench/tune_fusion.py INDEX QUESTIONS.jsonl [INDEX QUESTIONS.jsonl ...]
 """
@@ -6,6 +8,7 @@ Usage: python bench/tune_fusion.py INDEX QUESTIONS.jsonl [INDEX QUESTIONS.jsonl 
 from __future__ import annotations
 
 import itertools
+import os
 import sys
 
 from ingest.settings import Settings
@@ -17,7 +20,10 @@ from search.index import open_index
 def main() -> None:
     pairs = list(zip(sys.argv[1::2], sys.argv[2::2], strict=True))
     sets = [(open_index(Settings.resolve(i).index_dir, Settings.resolve().model), load_questions(q)) for i, q in pairs]
-    grid = itertools.product([10, 30, 60], [0.5, 1.0, 1.5], [0.0, 0.3, 0.6])
+    ks = [int(x) for x in os.environ.get("RRF_KS", "10,30,60").split(",")]
+    kws = [float(x) for x in os.environ.get("KW_WEIGHTS", "0.5,1.0,1.5").split(",")]
+    fzs = [float(x) for x in os.environ.get("FUZZY_WEIGHTS", "0.0,0.5").split(",")]
+    grid = itertools.product(ks, kws, fzs)
     for k, w_kw, w_fz in grid:
         fuse.RRF_K = k
         fuse.WEIGHTS = {"dense": 1.0, "keyword": w_kw, "fuzzy": w_fz}

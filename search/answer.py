@@ -50,13 +50,16 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
     total_weight = sum(weights.values()) or 1.0
     scored: list[tuple[float, float, int, int]] = []  # score, coverage, sentence index, citation
     sentences: list[list[str]] = []
+    coverages: list[list[float]] = []
     for passage in passages:
         heading_stems = set(stems_of(passage.heading))
         parts = split_sentences(passage.text)
         sentences.append(parts)
+        coverages.append([])
         for i, sentence in enumerate(parts):
             s_stems = set(stems_of(sentence))
             coverage = sum(w for t, w in weights.items() if t in s_stems) / total_weight
+            coverages[-1].append(coverage)
             context = sum(w for t, w in weights.items() if t in s_stems or t in heading_stems) / total_weight
             score = coverage + 0.3 * context + RANK_PRIOR / passage.rank + _kind_bonus(query.kind, sentence)
             if sentence.rstrip().endswith("?"):
@@ -85,7 +88,7 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
         if (rank, i) in used:
             continue
         parts = sentences[rank - 1]
-        span = _with_following(query.kind, parts, i)
+        span = [j for j in _with_following(query.kind, parts, i, coverages[rank - 1]) if (rank, j) not in used]
         used.update((rank, j) for j in span)
         lines.append(AnswerLine(" ".join(parts[j] for j in span), rank))
         if len(lines) >= MAX_SENTENCES:
@@ -97,17 +100,21 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
 MAX_FOLLOWING = 4
 
 
-def _with_following(kind: str, parts: list[str], i: int) -> list[int]:
+def _with_following(kind: str, parts: list[str], i: int, coverage: list[float]) -> list[int]:
     """A sentence and what completes it: the answer after a minuted question, the items after a colon,
-    or the next sentence when it holds the figure or date the question asks for."""
+    the next sentence when it holds the figure or date asked for, or when it goes on about the same words."""
     span = [i]
     sentence = parts[i].rstrip()
     nxt = i + 1
+    if nxt >= len(parts):
+        return span
     if sentence.endswith(":"):
         span += list(range(nxt, min(len(parts), nxt + MAX_FOLLOWING)))
-    elif sentence.endswith("?") and nxt < len(parts):
-        span += [j for j in range(nxt, min(len(parts), nxt + 2))]
-    elif nxt < len(parts) and not _kind_bonus(kind, sentence) and _kind_bonus(kind, parts[nxt]):
+    elif sentence.endswith("?"):
+        span += list(range(nxt, min(len(parts), nxt + 2)))
+    elif not _kind_bonus(kind, sentence) and _kind_bonus(kind, parts[nxt]):
+        span.append(nxt)
+    elif coverage[nxt] > 0 and coverage[nxt] >= 0.5 * coverage[i] and len(parts[nxt].split()) <= 60:
         span.append(nxt)
     return span
 

@@ -35,7 +35,9 @@ _KINDS = [
                               r"\bpromis\w*|\bcommit\w*|\bundert\w*|\bwould send\b|\bwho was\b|\bresolved\b",
                               re.I)),
     ("when", re.compile(r"^\s*when\b|\bby when\b|\bwhat date\b|\bdeadline\b|\bexpected to be in place\b", re.I)),
-    ("number", re.compile(r"\bhow (?:many|much)\b|\bwhat (?:share|percentage|proportion|number)\b|\bhow often\b", re.I)),
+    ("number", re.compile(r"\bhow (?:many|much|big|large|long)\b|\b(?:above|below|over|under) what\b|"
+                          r"\bwhat (?:value|amount|size|level|share|percentage|proportion|number)\b|\bhow often\b",
+                          re.I)),
 ]
 
 
