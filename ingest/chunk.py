@@ -135,8 +135,9 @@ def _mark_headings(units: list[Unit], body_size: float) -> list[Unit]:
         if unit.kind == "numbered":
             # "2. Improved data sharing ..." followed by content is a section; followed by "3." it is a list item.
             in_run = prev is not None and prev.kind == "numbered" and _next_number(prev, unit)
-            if words <= 45 and nxt is not None and not _next_number(unit, nxt) and nxt.kind != "numbered" \
-                    and not in_run \
+            opens_items = nxt is not None and _sub_number(unit, nxt)
+            if words <= 45 and nxt is not None and not _next_number(unit, nxt) \
+                    and (nxt.kind != "numbered" or opens_items) and not in_run \
                     and not text.rstrip().endswith((",", ";")) and _first_number_is_top(text):
                 unit.kind = "heading"
                 unit.style = ("numbered",)
@@ -153,6 +154,12 @@ def _mark_headings(units: list[Unit], body_size: float) -> list[Unit]:
 
 def _first_number_is_top(text: str) -> bool:
     return re.match(r"^\s*(?:•\s*)?\d{1,2}[.)]\s", text) is not None
+
+
+def _sub_number(unit: Unit, nxt: Unit) -> bool:
+    """ "4.1 Nick Rossiter explained ..." under "4. Registry Trust": the first is a section heading."""
+    a = re.match(r"^\s*(\d{1,2})[.)]\s", unit.text)
+    return bool(a and re.match(rf"^\s*{a.group(1)}\.\d", nxt.text))
 
 
 def _next_number(unit: Unit, nxt: Unit) -> bool:

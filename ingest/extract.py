@@ -93,7 +93,7 @@ def _read_page(page: pdfplumber.page.Page) -> Page:
             bold=_is_bold(chars),
         ))
     for table in tables:
-        rows = tuple(tuple(_clean(c or "") for c in row) for row in table.extract())
+        rows = tuple(tuple(_clean(" ".join((c or "").split())) for c in row) for row in table.extract())
         rows = tuple(r for r in rows if any(r))
         if len(rows) < MIN_TABLE_ROWS:
             continue
@@ -141,8 +141,9 @@ def _join_split_tables(pages: list[Page]) -> list[Page]:
         if blocks and blocks[0].kind == "table" and prev_table is not None:
             first = blocks[0]
             header = prev_table.rows[0]
-            width_matches = len(first.rows[0]) == len(header)
-            if width_matches and first.rows[0] != header and not _looks_like_header(first.rows[0]):
+            same_columns = len(first.rows[0]) == len(header) and all(
+                abs(a - b) < 6 for a, b in ((first.box[0], prev_table.box[0]), (first.box[2], prev_table.box[2])))
+            if same_columns and first.rows[0] != header:
                 blocks[0] = Block(kind="table", text=table_row_text(first.rows, header=header), box=first.box,
                                   rows=(header, *first.rows), header_repeated=False)
         out.append(Page(page=page.page, width=page.width, height=page.height, blocks=tuple(blocks),
@@ -157,10 +158,6 @@ def _last_table(page: Page) -> Block | None:
     return None
 
 
-def _looks_like_header(row: tuple[str, ...]) -> bool:
-    return not any(re.search(r"\d", c) for c in row)
-
-
 def _drop_running_lines(pages: list[Page]) -> list[Page]:
     """Remove page numbers and lines repeated in the margins of many pages."""
     def key(text: str) -> str:
@@ -171,7 +168,7 @@ def _drop_running_lines(pages: list[Page]) -> list[Page]:
         seen = {key(b.text) for b in page.blocks if b.kind == "line" and _in_margin(b, page)}
         margin_keys.update(seen)
     repeated = {k for k, n in margin_keys.items()
-                if len(pages) >= 3 and n >= max(2, DEFAULT_REPEAT_SHARE * len(pages))}
+                if len(pages) >= 2 and n >= max(2, DEFAULT_REPEAT_SHARE * len(pages))}
     out = []
     for page in pages:
         kept = tuple(b for b in page.blocks

@@ -141,8 +141,8 @@ def test_upload_ingests_good_files_and_reports_the_bad_one(tmp_path, monkeypatch
     at = _app(tmp_path / "index", monkeypatch)
     assert [i.value for i in at.info] == [NO_PAPERS]
     at.switch_page("panelqa_app/papers_page.py").run()
-    good = make_pdf(tmp_path / "good.pdf", [["Thames Valley Police and Crime Panel, 5 May 2021.",
-                                              "Item 3. The Panel noted 12,000 pounds for cycle theft prevention."]])
+    good = make_pdf(tmp_path / "good.pdf", ["\n".join(["Thames Valley Police and Crime Panel, 5 May 2021.",
+                                              "Item 3. The Panel noted 12,000 pounds for cycle theft prevention."])])
     at.file_uploader[0].set_value([("../../etc/good.pdf", good.read_bytes(), "application/pdf"),
                                    ("broken.pdf", good.read_bytes()[:200], "application/pdf")]).run()
     _button(at, "Add 2 file(s)").click().run()
