@@ -14,7 +14,7 @@ from .records import Chunk, Page
 __all__ = ["ChunkLines", "split_sentences", "split_units"]
 
 # a sentence ends at ". " or "? " before a capital, a digit, "£" or a bracket; "SAFE! Support" is a name
-_SENTENCE_END = re.compile(r"(?<=[.?]|(?<![A-Z]{2})!)\s+(?=[\[(“\"'‘£A-Z0-9])|(?<=[.!?]\])\s+"
+_SENTENCE_END = re.compile(r"(?<=[.?]|(?<![A-Z]{2})!)\s+(?=[\[(“\"'‘£A-Z0-9])|(?<=\])\s+(?=[A-Z])"
                            r"|(?<=;)\s+(?=[A-Z])")
 _ABBREVIATION = re.compile(r"(?:\b(?:Cllr|Mr|Mrs|Ms|Dr|No|inc|incl|approx|St|e\.g|i\.e|etc|vs|Co|Ltd)\.)$",
                            re.I)
