@@ -129,6 +129,7 @@ def extract_ledger(doc: Document, pages: Sequence[Page], chunks: Sequence[Chunk]
     """Every amount of money stated in the document's chunks, as ledger rows with linked grants."""
     rows: list[LedgerRow] = []
     context_fy: str | None = None
+    sections: dict[tuple[str, ...], str | None] = {}
     for chunk in chunks:
         context_fy = _context_fy(chunk, context_fy)
         if not find_money(chunk.text):
@@ -145,13 +146,15 @@ def extract_ledger(doc: Document, pages: Sequence[Page], chunks: Sequence[Chunk]
                 cursor = sentence_at + len(sentence)
                 for money in find_money(sentence):
                     at = unit_at + sentence_at + money.start
+                    if chunk.heading_path not in sections:
+                        sections[chunk.heading_path] = _full_heading(_section(chunk.heading_path), pages)
                     rows.append(_row(doc, chunk, lines.page_of(at), sentence, money, sentences[:i],
-                                     context_fy, at))
+                                     context_fy, at, sections[chunk.heading_path]))
     return link_grants(rows)
 
 
 def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, before: list[str],
-         context_fy: str | None, at: int) -> LedgerRow:
+         context_fy: str | None, at: int, section: str | None) -> LedgerRow:
     clause, start = _clause(sentence, money)
     lead = clause[:start]
     rest = clause[start + len(money.text):]
@@ -175,7 +178,7 @@ def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, be
     return LedgerRow(
         row_id=row_id, doc_id=doc.doc_id, page=page, amount_pence=money.pence, amount_text=money.text,
         kind=kind, recipient=recipient, funder=funder, funder_source=funder_source, purpose=purpose,
-        section=_section(chunk.heading_path), heading=chunk.heading, sentence=_LEAD.sub("", sentence).strip(),
+        section=section, heading=chunk.heading, sentence=_LEAD.sub("", sentence).strip(),
         chunk_id=chunk.chunk_id, meeting_date=doc.meeting_date.value if doc.meeting_date else None,
         financial_year=fy, financial_year_source=fy_source, amount_high_pence=money.high_pence,
         flag="; ".join(x for x in (reason, flag) if x), grant_id=row_id)
@@ -254,6 +257,27 @@ def _section(path: tuple[str, ...]) -> str | None:
     numbered = next((h for h in path if re.match(r"^\s*\d{1,2}[.)]\s", h)), None)
     top = numbered or (path[0] if path else None)
     return re.sub(r"^\s*\d{1,2}[.)]\s+", "", top).strip() if top else None
+
+
+def _full_heading(section: str | None, pages: Sequence[Page]) -> str | None:
+    """The chunker shortens long headings to 14 words and " ..."; read the rest from the page's lines."""
+    if not section or not section.endswith(" ..."):
+        return section
+    prefix = section.removesuffix(" ...")
+    for page in pages:
+        blocks = [b for b in page.blocks if b.kind == "line"]
+        for i, block in enumerate(blocks):
+            if prefix[:40] not in block.text:
+                continue
+            text = block.text
+            for prev, nxt in zip(blocks[i:], blocks[i + 1:i + 4], strict=False):
+                if prev.box[2] < 0.7 * page.width or text.rstrip().endswith((".", ":")):
+                    break
+                text = f"{text} {nxt.text}"
+            text = re.sub(r"^\W*\d{1,2}[.)]\s+", "", _LEAD.sub("", text)).strip().rstrip("*").strip()
+            if text.startswith(prefix[:40]):
+                return text
+    return section
 
 
 def classify(sentence: str, money: Money, lead: str = "") -> tuple[str, str]:
