@@ -25,7 +25,7 @@ __all__ = ["LedgerRow", "extract_ledger", "link_grants", "classify", "find_recip
 
 LEDGER_VERSION = 1
 SUMMED_KINDS = ("grant", "spend")  # only these count towards a total
-MIN_PURPOSE_WORDS = 3  # a shorter purpose ("involved was") borrows the sentence before
+MIN_PURPOSE_WORDS = 3  # a shorter purpose, or none after the amount, borrows the sentence before
 
 _GIVEN_TO = r"(?:received|receives|receive|invested|invests|invest|secured|obtained|won|got|was awarded|" \
             r"were awarded|has been awarded|have been awarded|had been awarded|is awarded|are awarded|" \
@@ -160,7 +160,8 @@ def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, be
     rest = clause[start + len(money.text):]
     recipient, funder, purpose = find_recipient(lead, rest)
     flag = ""
-    if len(re.findall(r"[A-Za-z]{3,}", purpose)) < MIN_PURPOSE_WORDS:
+    ends_clause = not _tidy(rest) and recipient is None  # "The amount of funding involved was £400,000."
+    if ends_clause or len(re.findall(r"[A-Za-z]{3,}", purpose)) < MIN_PURPOSE_WORDS:
         earlier = next((s for s in reversed(before) if re.search(r"\bfund|\bgrant", s, re.I)), None)
         if earlier:
             purpose = _tidy(_LEAD.sub("", earlier))
@@ -225,7 +226,7 @@ def find_recipient(lead: str, rest: str) -> tuple[str | None, str | None, str]:
             purpose = rest[t.end():]
     if recipient is not None and len(recipient.split()) > 12:
         recipient = None
-    return recipient, funder, _tidy(_CONNECTOR.sub("", purpose, count=1)) if purpose.strip() else _tidy(lead)
+    return recipient, funder, _tidy(_CONNECTOR.sub("", purpose, count=1)) or _tidy(lead)
 
 
 def _clean_name(name: str) -> str | None:
