@@ -49,6 +49,7 @@ _FUNDER_SUBJECT = re.compile(r"\b(?:PCC|OPCC|Commissioner|Home Office|Ministry|G
 _FUNDER_IN_TEXT = re.compile(r"\b(?:from|through|via|by|under)\s+(?:the\s+)?(?P<f>(?:[A-Z][\w&'()-]*\s+){0,6}"
                              r"(?:Fund|Grant|Funding|Lottery|Foundation))\b")
 _NOT_RECIPIENT = re.compile(r"(?:the\s+)?(?:end|value|cost|amount|total|sum|level)\b", re.I)
+_CLAUSE_BREAK = re.compile(r";\s*|,?\s+and\s+|,\s+|\s+while\s+|\s+whilst\s+")
 _FUND_HEADING = re.compile(r"\b(?:Fund|Funds|Grant|Grants|Funding)\b", re.I)
 _CONNECTOR = re.compile(r"^\s*(?:in total\s+|each\s+|per year\s+|a year\s+)?"
                         r"(?:towards|toward|into|on|in|for|to fund|to)\s+", re.I)
@@ -190,15 +191,17 @@ def _clause(sentence: str, money: Money) -> tuple[str, int]:
     amounts = find_money(sentence)
     if len(amounts) == 1:
         return sentence, money.start
-    starts = [0] + [m.end() for m in amounts]
+    starts = [0] + [m.end for m in amounts]
     i = next(j for j, m in enumerate(amounts) if m.start == money.start)
     left = sentence[starts[i]:money.start]
-    cut = max(left.rfind(";"), left.rfind(", and "), left.rfind(" and "), left.rfind(", "))
-    begin = starts[i] + (cut + 1 if cut >= 0 else 0) if i else 0
+    cuts = [m.end() for m in _CLAUSE_BREAK.finditer(left)]
+    begin = starts[i] + (cuts[-1] if cuts else 0) if i else 0
     end = amounts[i + 1].start if i + 1 < len(amounts) else len(sentence)
     right = sentence[money.end:end]
     stop = min((p for p in (right.find(";"), right.find(", and "), right.find(" and ")) if p >= 0),
                default=len(right))
+    while sentence[begin:begin + 1].isspace():
+        begin += 1
     clause = sentence[begin:money.end + stop]
     return clause, money.start - begin
 

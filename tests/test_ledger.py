@@ -135,6 +135,17 @@ def test_two_amounts_in_a_sentence():
     assert [m.pence for m in found] == [500_000, 300_000]
 
 
+def test_each_amount_of_a_sentence_gets_its_own_clause():
+    from ingest.ledger import _clause
+
+    sentence = "Oxford CSP received £5,000 for mentoring and Reading CSP received £3,000 for a helpline."
+    found = []
+    for money in find_money(sentence):
+        clause, start = _clause(sentence, money)
+        found.append(find_recipient(clause[:start], clause[start + len(money.text):]))
+    assert found == [("Oxford CSP", None, "mentoring"), ("Reading CSP", None, "a helpline")]
+
+
 def test_parse_and_format():
     assert parse_amount("1.2", "m") == 120_000_000
     assert format_pounds(8_833_800) == "£88,338"
