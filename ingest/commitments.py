@@ -66,7 +66,7 @@ _UNDERTAKING = re.compile(
     r"|\bwould be (?:circulated|provided|sent|shared|forwarded|reported|brought) to\b", re.I)
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _DEADLINE = re.compile(
-    rf"\b(?:by|before|no later than|until|within|in time for|ahead of|deadline of|due in|due by)\s+"
+    rf"\b(?:by|before|no later than|within|in time for|ahead of|deadline of|due in|due by)\s+"
     rf"(?:the\s+)?(?:end of\s+(?:the\s+)?|beginning of\s+|middle of\s+|close of\s+)?"
     rf"(?:{_MONTH}(?:\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?"
     rf"|(?:next|following)\s+(?:meeting|week|month|Panel(?: meeting)?|year|quarter)"
@@ -75,8 +75,9 @@ _DEADLINE = re.compile(
     rf"|\bin the (?:following|next) (?:week|month|few weeks)\b"
     rf"|\bat the next (?:meeting|Panel(?: meeting)?)\b",
     re.I)
-_FUTURE = re.compile(r"\b(?:should|would|will|shall|is to|are to|was to|were to|to be|is due|are due|"
+_FUTURE = re.compile(r"\b(?:should|would|will|shall|is to|are to|was to|were to|is due|are due|"
                      r"expected|aim(?:s|ed)? to|plan(?:s|ned)? to|deadline)\b", re.I)
+_WE = re.compile(r"\b(?:[Ww]e|[Oo]ur)\s+(?:will|would|shall|aim|intend|plan|propose|commit|are committed)\b")
 _BARE_PRONOUN = re.compile(r"^\W*(?:This|That|It|These|They|Which)\b")
 
 
@@ -120,6 +121,8 @@ def extract_commitments(doc: Document, pages: Sequence[Page],
             speaker = _last_speaker(unit, speaker)
             previous_unit = unit
             for kind, text, owner, said_by, deadline, marker in found:
+                if owner is None and _WE.search(text) and doc.body is not None:
+                    owner = doc.body.value  # "We will publish ..." in a paper issued by that body
                 key = f"{kind}|{text}"
                 if key in seen:
                     continue

@@ -48,7 +48,8 @@ _FUNDER_SUBJECT = re.compile(r"\b(?:PCC|OPCC|Commissioner|Home Office|Ministry|G
                              r"Lottery|Foundation|Trust|Sheriff|Force|Police|Department|MoJ|MHCLG)\b")
 _FUNDER_IN_TEXT = re.compile(r"\b(?:from|through|via|by|under)\s+(?:the\s+)?(?P<f>(?:[A-Z][\w&'()-]*\s+){0,6}"
                              r"(?:Fund|Grant|Funding|Lottery|Foundation))\b")
-_NOT_RECIPIENT = re.compile(r"(?:the\s+)?(?:end|value|cost|amount|total|sum|level)\b", re.I)
+# "to the End of ..." is not a recipient; case matters, so "to CoST Ethiopia" is one
+_NOT_RECIPIENT = re.compile(r"(?:[Tt]he\s+)?(?:End|Value|Cost|Amount|Total|Sum|Level)\b")
 _CLAUSE_BREAK = re.compile(r";\s*|,?\s+and\s+|,\s+|\s+while\s+|\s+whilst\s+")
 _FUND_HEADING = re.compile(r"\b(?:Fund|Funds|Grant|Grants|Funding)\b", re.I)
 _CONNECTOR = re.compile(r"^\s*(?:in total\s+|each\s+|per year\s+|a year\s+)?"
@@ -68,6 +69,10 @@ _KIND_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
     ("saving", re.compile(r"\bsavings?\b|\befficienc|\bcuts?\b|\bover-?spend|\bunder-?spend|\bdeficit|"
                           r"\bshortfall|\bfunding gap|\bpressures?\b", re.I),
      "a saving, gap or variance, not spending"),
+    ("price", re.compile(r"\bfees?\b|\bcharged?\b|\bcharges\b|\bprices?\b|\bpriced\b|\btariff|\bsubscription|"
+                         r"\bper (?:terminal|user|licence|year|month|unit|copy|head|person|night|day|item)\b",
+                         re.I),
+     "a price, fee or charge, not money paid out"),
     ("budget", re.compile(r"\bbudgets?\b|\bprecept|\breserves?\b|\bband d\b|\bcouncil tax|\bpot\b|"
                           r"\bamount of funding\b|\bfunding (?:of up to|available)|\bavailable\b|"
                           r"\bsettlement\b|\bcapital programme|\bforecast|\bestimated? cost|\bnet revenue|"
@@ -77,8 +82,9 @@ _KIND_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
                          r"\ballocat|\bcontribut|\bdonat|\bcommissioned\b|\bsecured\b|\bprovided\b|\bfund\b",
                          re.I), ""),
     ("spend", re.compile(r"\bspen[dt]|\bcosts?\b|\bcosting\b|\bpaid\b|\bpayments?\b|\bpurchas|\bexpenditure|"
-                         r"\bcontract|\bprocure|\binvoice|\bbought\b|\bfees?\b", re.I), ""),
+                         r"\bcontract|\bprocure|\binvoice|\bbought\b", re.I), ""),
 )
+_THRESHOLD_AFTER = re.compile(r"\s*(?:\+|(?:and|or)\s+(?:over|above|more|upwards|less|under|below)\b)", re.I)
 _THRESHOLD = re.compile(r"(?:\bover|\babove|\bunder|\bbelow|\bup to|\bless than|\bmore than|\bexceeding|"
                         r"\bin excess of|\bat least|\bat most|\bmaximum(?: of)?|\bminimum(?: of)?|\bmax\.?|"
                         r"\bmin\.?|\blimit of|\bthreshold of|\bcapped at|\bno more than|\bupwards of)\s*$",
@@ -174,7 +180,7 @@ def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, be
     if funder is None:
         funder = _funder_from_headings(chunk.heading_path)
         funder_source = "heading" if funder else None
-    kind, reason = classify(sentence, money, lead)
+    kind, reason = classify(sentence, money, lead, rest)
     fy, fy_source = _financial_year(sentence, chunk, doc, context_fy)
     row_id = hashlib.sha256(f"{doc.doc_id}|{chunk.ordinal}|{at}|{money.text}".encode()).hexdigest()[:24]
     return LedgerRow(
@@ -284,11 +290,11 @@ def _full_heading(section: str | None, pages: Sequence[Page]) -> str | None:
     return section
 
 
-def classify(sentence: str, money: Money, lead: str = "") -> tuple[str, str]:
+def classify(sentence: str, money: Money, lead: str = "", rest: str = "") -> tuple[str, str]:
     """(kind, reason it is not summed): grants and spending count; ranges, thresholds and the rest do not."""
     if money.is_range:
         return "range", "a range, not one amount"
-    if _THRESHOLD.search(lead):
+    if _THRESHOLD.search(lead) or _THRESHOLD_AFTER.match(rest):
         return "threshold", "a threshold or limit, not a payment"
     for kind, pattern, reason in _KIND_RULES:
         if pattern.search(sentence):

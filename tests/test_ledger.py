@@ -162,10 +162,12 @@ def test_parse_and_format():
     ("Savings of £1.2m were found in the estates budget.", "saving"),
     ("Grants of up to £5,000 are available.", "threshold"),
     ("The scale runs £30,000–£35,000.", "range"),
+    ("By adding floorplans, the fee charged is increased to around £40.", "price"),
+    ("all local authorities are already publishing expenditure of £500 and over", "threshold"),
 ])
 def test_kinds_that_are_summed_and_not(sentence, kind):
     money = find_money(sentence)[0]
-    assert classify(sentence, money, sentence[:money.start])[0] == kind
+    assert classify(sentence, money, sentence[:money.start], sentence[money.end:])[0] == kind
 
 
 # -- recipients on real phrasings --------------------------------------------------------------------
@@ -185,8 +187,10 @@ def test_kinds_that_are_summed_and_not(sentence, kind):
     ("In 2019/20, Wokingham CSP received ", " for a Domestic Abuse contract.", "Wokingham CSP", None,
      "a Domestic Abuse contract"),
     ("The amount of funding involved was ", ".", None, None, "The amount of funding involved was"),
+    ("This includes ", " to CoST Ethiopia, ", "CoST Ethiopia", None, "This includes"),
 ])
 def test_recipient_funder_and_purpose(lead, rest, recipient, funder, purpose):
+    """Real phrasings from the sample papers, and one from corpus-dev."""
     assert find_recipient(lead, rest) == (recipient, funder, purpose)
 
 
