@@ -50,6 +50,8 @@ _FUNDER_IN_TEXT = re.compile(r"\b(?:from|through|via|by|under)\s+(?:the\s+)?(?P<
                              r"(?:Fund|Grant|Funding|Lottery|Foundation))\b")
 # "to the End of ..." is not a recipient; case matters, so "to CoST Ethiopia" is one
 _NOT_RECIPIENT = re.compile(r"(?:[Tt]he\s+)?(?:End|Value|Cost|Amount|Total|Sum|Level)\b")
+_MULTIPLIED = re.compile(r"\d\s?(?:k|m|mn|bn|thousand|million|billion)\b", re.I)
+_THOUSANDS = re.compile(r"\((?:k|K|£k|£K|£000s?|000s?)\)|£000s?\b|£k\b")
 _CLAUSE_BREAK = re.compile(r";\s*|,?\s+and\s+|,\s+|\s+while\s+|\s+whilst\s+")
 _FUND_HEADING = re.compile(r"\b(?:Fund|Funds|Grant|Grants|Funding)\b", re.I)
 _CONNECTOR = re.compile(r"^\s*(?:in total\s+|each\s+|per year\s+|a year\s+)?"
@@ -59,14 +61,14 @@ _INTRO = re.compile(r"^(?:In|During|For|Over|Since|By|From)\b[^,]{0,60},\s*", re
 _FY_IN_TEXT = re.compile(r"(?<![\d/])(?:20\d\d)\s*[/-]\s*\d{2}(?![\d/])")
 
 _KIND_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
-    ("salary", re.compile(r"\bsalar|\bper annum\b|\bp\.a\.|\bpay (?:scale|band|range|award)|\bgrade\b|"
-                          r"\bremuneration|\ballowances?\b|\bper hour\b|\bhourly\b", re.I),
+    ("salary", re.compile(r"\bsalar|\bpay (?:scale|band|range|award)|\bpay grade\b|"
+                          r"\bremuneration|\ballowances?\b|\bper hour\b|\bhourly rate\b", re.I),
      "a salary or pay rate, not a grant"),
     ("crime_value", re.compile(r"\bstolen\b|\btheft|\bfraud|\bscam|\bstreet value|\bseiz|\bconfiscat|"
                                r"\blaunder|\bworth of (?:drugs|cannabis|cocaine)|\bvictims? (?:lost|were)|"
                                r"\bloss(?:es)? of\b|\bdamage (?:of|worth)|\bcost to (?:the )?victim", re.I),
      "money lost or seized in crime, not spending"),
-    ("saving", re.compile(r"\bsavings?\b|\befficienc|\bcuts?\b|\bover-?spend|\bunder-?spend|\bdeficit|"
+    ("saving", re.compile(r"\bsav(?:ed|ings?)\b|\befficienc|\bcuts?\b|\bover-?spend|\bunder-?spend|\bdeficit|"
                           r"\bshortfall|\bfunding gap|\bpressures?\b", re.I),
      "a saving, gap or variance, not spending"),
     ("price", re.compile(r"\bfees?\b|\bcharged?\b|\bcharges\b|\bprices?\b|\bpriced\b|\btariff|\bsubscription|"
@@ -85,8 +87,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
                          r"\bcontract|\bprocure|\binvoice|\bbought\b", re.I), ""),
 )
 _THRESHOLD_AFTER = re.compile(r"\s*(?:\+|(?:and|or)\s+(?:over|above|more|upwards|less|under|below)\b)", re.I)
-_THRESHOLD = re.compile(r"(?:\bover|\babove|\bunder|\bbelow|\bup to|\bless than|\bmore than|\bexceeding|"
-                        r"\bin excess of|\bat least|\bat most|\bmaximum(?: of)?|\bminimum(?: of)?|\bmax\.?|"
+_THRESHOLD = re.compile(r"(?:[>≥<≤]|\bover|\babove|\bunder|\bbelow|\bup to|\bless than|\bmore than|"
+                        r"\bexceeding|\bin excess of|\bat least|\bat most|\bmaximum(?: of)?|\bminimum(?: of)?|\bmax\.?|"
                         r"\bmin\.?|\blimit of|\bthreshold of|\bcapped at|\bno more than|\bupwards of)\s*$",
                         re.I)
 
@@ -137,14 +139,16 @@ def extract_ledger(doc: Document, pages: Sequence[Page], chunks: Sequence[Chunk]
     rows: list[LedgerRow] = []
     context_fy: str | None = None
     sections: dict[tuple[str, ...], str | None] = {}
+    seen: set[tuple[int, str, int]] = set()
     for chunk in chunks:
         context_fy = _context_fy(chunk, context_fy)
         if not find_money(chunk.text):
             continue
         lines = ChunkLines(chunk, pages)
         offset = 0
-        for unit in split_units(chunk.text):
-            unit_at = chunk.text.find(unit, offset)
+        for unit in _units(chunk):
+            found = chunk.text.find(unit[:20], offset)  # a table row's wrapped cells were joined
+            unit_at = found if found >= 0 else offset
             offset = unit_at + len(unit)
             sentences = split_sentences(unit)
             cursor = 0
@@ -152,6 +156,10 @@ def extract_ledger(doc: Document, pages: Sequence[Page], chunks: Sequence[Chunk]
                 sentence_at = unit.find(sentence, cursor)
                 cursor = sentence_at + len(sentence)
                 for money in find_money(sentence):
+                    key = (lines.page_of(unit_at + sentence_at + money.start), sentence, money.start)
+                    if key in seen:
+                        continue  # a table that repeats a merged cell on every row states it once
+                    seen.add(key)
                     at = unit_at + sentence_at + money.start
                     if chunk.heading_path not in sections:
                         sections[chunk.heading_path] = _full_heading(_section(chunk.heading_path), pages)
@@ -181,6 +189,10 @@ def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, be
         funder = _funder_from_headings(chunk.heading_path)
         funder_source = "heading" if funder else None
     kind, reason = classify(sentence, money, lead, rest)
+    if _THOUSANDS.search(clause) and not _MULTIPLIED.search(money.text):
+        money = replace(money, pence=money.pence * 1000,
+                        high_pence=money.high_pence * 1000 if money.high_pence else None)
+        flag = "; ".join(x for x in (flag, "in thousands, as the table's '(k)' says") if x)
     fy, fy_source = _financial_year(sentence, chunk, doc, context_fy)
     row_id = hashlib.sha256(f"{doc.doc_id}|{chunk.ordinal}|{at}|{money.text}".encode()).hexdigest()[:24]
     return LedgerRow(
@@ -190,6 +202,14 @@ def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, be
         chunk_id=chunk.chunk_id, meeting_date=doc.meeting_date.value if doc.meeting_date else None,
         financial_year=fy, financial_year_source=fy_source, amount_high_pence=money.high_pence,
         flag="; ".join(x for x in (reason, flag) if x), grant_id=row_id)
+
+
+def _units(chunk: Chunk) -> list[str]:
+    """Paragraphs and bullets; for a table, its rows (a row ends with "." and its cells may wrap)."""
+    if chunk.kind != "table":
+        return split_units(chunk.text)
+    rows = re.split(r"(?<=\.)\n", chunk.text)
+    return [re.sub(r"\s*\n\s*", " ", row).strip() for row in rows if row.strip()]
 
 
 def _clause(sentence: str, money: Money) -> tuple[str, int]:

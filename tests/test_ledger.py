@@ -146,6 +146,23 @@ def test_each_amount_of_a_sentence_gets_its_own_clause():
     assert found == [("Oxford CSP", None, "mentoring"), ("Reading CSP", None, "a helpline")]
 
 
+def test_corpus_dev_tables_state_thousands_and_repeat_merged_cells():
+    from ingest.ledger import extract_ledger
+    from ingest.records import Block, Chunk, Document, Page
+
+    text = ("Organisation: Department for Communities and Local Government; Funding provision (k): £250.\n"
+            "Area: Rounding; Description: monetary values from the nearest\n£1 to the nearest pence.\n"
+            "Area: Totals; Description: monetary values from the nearest\n£1 to the nearest pence.")
+    lines = text.split("\n")
+    page = Page(1, 595, 842, tuple(Block("line", t, (50, 100 + 12 * i, 500, 110 + 12 * i))
+                                    for i, t in enumerate(lines)))
+    chunk = Chunk("c1", "d1", 0, 1, 1, "table", ("Table 2: Breakdown of UKLP Funding",), text,
+                  tuple((1, *b.box) for b in page.blocks))
+    rows = extract_ledger(Document("d1", "x.pdf", "x.pdf"), [page], [chunk])
+    assert [(r.amount_pence, r.kind) for r in rows] == [(250_000_00, "grant"), (1_00, "other")]
+    assert "in thousands" in rows[0].flag
+
+
 def test_parse_and_format():
     assert parse_amount("1.2", "m") == 120_000_000
     assert format_pounds(8_833_800) == "£88,338"
@@ -164,6 +181,9 @@ def test_parse_and_format():
     ("The scale runs £30,000–£35,000.", "range"),
     ("By adding floorplans, the fee charged is increased to around £40.", "price"),
     ("all local authorities are already publishing expenditure of £500 and over", "threshold"),
+    ("They were publishing spend data (>£500), and details of forthcoming contracts", "threshold"),
+    ("a commercial licence, which currently costs £190k per annum.", "spend"),
+    ("£200m could be saved if generic drugs were prescribed.", "saving"),
 ])
 def test_kinds_that_are_summed_and_not(sentence, kind):
     money = find_money(sentence)[0]
