@@ -88,9 +88,9 @@ _KIND_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
 )
 _THRESHOLD_AFTER = re.compile(r"\s*(?:\+|(?:and|or)\s+(?:over|above|more|upwards|less|under|below)\b)", re.I)
 _THRESHOLD = re.compile(r"(?:[>≥<≤]|\bover|\babove|\bunder|\bbelow|\bup to|\bless than|\bmore than|"
-                        r"\bexceeding|\bin excess of|\bat least|\bat most|\bmaximum(?: of)?|\bminimum(?: of)?|\bmax\.?|"
-                        r"\bmin\.?|\blimit of|\bthreshold of|\bcapped at|\bno more than|\bupwards of)\s*$",
-                        re.I)
+                        r"\bexceeding|\bin excess of|\bat least|\bat most|\bmaximum(?: of)?|"
+                        r"\bminimum(?: of)?|\bmax\.?|\bmin\.?|\blimit of|\bthreshold of|\bcapped at|"
+                        r"\bno more than|\bupwards of)\s*$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
