@@ -49,8 +49,9 @@ _SAID = r"(?:said|reported|commented|responded|confirmed|explained|agreed|undert
 _SPEAKER = re.compile(rf"^\W*(?:\(\d+\)\s*)?(?:In (?:relation|response) to [^,]+,\s*)?(?:[Tt]he\s+)?"
                       rf"(?P<role>{_ROLE})\s+(?:also\s+)?{_SAID}\b")
 _PRONOUN_SPEAKER = re.compile(r"^\W*(?:He|She)\b")
-_ACTION = re.compile(r"\[?\s*\bActions?\s*(?:by)?\s*[:\-–]\s*(?P<owner>[A-Z][^\]\n.;:]{0,60}?)"
-                     r"\s*(?:\]|$|\.|;|\n)")
+_ACTION = re.compile(r"\[?\s*\bActions?\s*(?:by)?\s*[:\-–]\s*(?P<owner>[A-Z][^\]\n;:]{0,240}?)"
+                     r"\s*(?:\]|$|\.(?=\s|$)|;|\n)")
+MAX_OWNER_WORDS = 5  # "Action: PCC" names an owner; a longer "Action:" cell is itself the action
 _RESOLUTION = re.compile(r"^\W*(?:RESOLVED|Resolved\s*[:\-–]|AGREED\b|Decision\s*:"
                          r"|It was (?:RESOLVED|resolved|agreed)\b"
                          r"|The Panel (?:RESOLVED|resolved|agreed) (?:that|to)\b)")
@@ -78,6 +79,14 @@ _DEADLINE = re.compile(
 _FUTURE = re.compile(r"\b(?:should|would|will|shall|is to|are to|was to|were to|is due|are due|"
                      r"expected|aim(?:s|ed)? to|plan(?:s|ned)? to|deadline)\b", re.I)
 _WE = re.compile(r"\b(?:[Ww]e|[Oo]ur)\s+(?:will|would|shall|aim|intend|plan|propose|commit|are committed)\b")
+# "Steve Peters would provide", "The Cabinet Office and DFID will work", "The FCO aims to"
+_SUBJECT = re.compile(r"^\W*(?:\d+(?:\.\d+)*\s+)?(?:[Tt]he\s+)?"
+                      r"(?P<subj>[A-Z][\w&'’-]*(?:\s+(?:and|of|for|&)?\s*[A-Z][\w&'’-]*){0,5})"
+                      r"\s+(?:will|would|shall|should|aims? to|promised to|agreed to|intends? to|plans? to|"
+                      r"undertook to|is to|are to|has agreed|have agreed)\b")
+# who an action log's "Action:" cell names: "Cabinet Office to provide report on progress ..."
+_LOG_ACTION = re.compile(r"(?:It was agreed (?:that )?)?(?P<who>[A-Z][\w&'’ ,-]{1,60}?)"
+                         r"\s+(?:to|would|will|should)\s")
 _BARE_PRONOUN = re.compile(r"^\W*(?:This|That|It|These|They|Which)\b")
 
 
@@ -114,15 +123,16 @@ def extract_commitments(doc: Document, pages: Sequence[Page],
         speaker: str | None = None
         offset = 0
         previous_unit = ""
-        for unit in split_units(chunk.text):
-            unit_at = chunk.text.find(unit, offset)
+        for unit in split_units(chunk.text, table=chunk.kind == "table"):
+            found_at = chunk.text.find(unit[:20], offset)
+            unit_at = found_at if found_at >= 0 else offset
             offset = unit_at + len(unit)
             found = list(_unit_commitments(unit, previous_unit, speaker))
             speaker = _last_speaker(unit, speaker)
             previous_unit = unit
             for kind, text, owner, said_by, deadline, marker in found:
-                if owner is None and _WE.search(text) and doc.body is not None:
-                    owner = doc.body.value  # "We will publish ..." in a paper issued by that body
+                if owner in (None, "We", "Our") and _WE.search(text):
+                    owner = doc.body.value if doc.body else None  # "We will publish ..." by the paper's body
                 key = f"{kind}|{text}"
                 if key in seen:
                     continue
@@ -148,6 +158,12 @@ def _unit_commitments(unit: str, previous_unit: str, speaker: str | None):
         before = unit[:m.start()].strip()
         marker = re.sub(r"\s+", " ", m.group(0).strip(" [];.\n"))
         owner = find_owner(m.group("owner")) or _tidy(m.group("owner"))
+        if len(m.group("owner").split()) > MAX_OWNER_WORDS:  # an action log: "Action: Cabinet Office to ..."
+            text = _quote(m.group("owner"))
+            who = _LOG_ACTION.match(text)
+            owner = (find_owner(who.group("who")) or _tidy(who.group("who"))) if who else find_owner(text)
+            yield "action", text, owner, None, find_deadline(text), "Action"
+            continue
         part = split_sentences(before) if before else split_sentences(previous_unit)
         if not part:
             continue
@@ -163,8 +179,8 @@ def _unit_commitments(unit: str, previous_unit: str, speaker: str | None):
         clean = _ACTION.sub("", sentence).strip()
         if _UNDERTAKING.search(clean):
             used.add(i)
-            owner = speakers[i]
-            yield "undertaking", _quote(clean), owner, owner, find_deadline(clean), None
+            owner = speakers[i] or subject_of(clean)
+            yield "undertaking", _quote(clean), owner, speakers[i], find_deadline(clean), None
     for i, sentence in enumerate(sentences):
         clean = _ACTION.sub("", sentence).strip()
         deadline = find_deadline(clean)
@@ -173,7 +189,7 @@ def _unit_commitments(unit: str, previous_unit: str, speaker: str | None):
         text = clean
         if _BARE_PRONOUN.match(clean) and i:
             text = f"{_ACTION.sub('', sentences[i - 1]).strip()} {clean}"
-        owner = speakers[i] or (speakers[i - 1] if i else None)
+        owner = speakers[i] or subject_of(clean) or (speakers[i - 1] if i else None)
         yield "deadline", _quote(text), owner, speakers[i], deadline, None
 
 
@@ -196,6 +212,17 @@ def _last_speaker(unit: str, current: str | None) -> str | None:
     for sentence in split_sentences(unit):
         current = speaker_of(sentence) or current
     return current
+
+
+def subject_of(sentence: str) -> str | None:
+    """Who a plan sentence names as doing it: "The FCO aims to ..." -> "FCO"; "We will" -> "We"."""
+    m = _SUBJECT.match(sentence)
+    if not m:
+        return None
+    subject = m.group("subj")
+    if subject in ("It", "This", "That", "There", "These", "They", "He", "She", "I", "Which", "All", "Data"):
+        return None
+    return find_owner(subject) or subject
 
 
 def speaker_of(sentence: str) -> str | None:

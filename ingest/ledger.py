@@ -205,11 +205,7 @@ def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, be
 
 
 def _units(chunk: Chunk) -> list[str]:
-    """Paragraphs and bullets; for a table, its rows (a row ends with "." and its cells may wrap)."""
-    if chunk.kind != "table":
-        return split_units(chunk.text)
-    rows = re.split(r"(?<=\.)\n", chunk.text)
-    return [re.sub(r"\s*\n\s*", " ", row).strip() for row in rows if row.strip()]
+    return split_units(chunk.text, table=chunk.kind == "table")
 
 
 def _clause(sentence: str, money: Money) -> tuple[str, int]:

@@ -21,8 +21,13 @@ _ABBREVIATION = re.compile(r"(?:\b(?:Cllr|Mr|Mrs|Ms|Dr|No|inc|incl|approx|St|e\.
 _SPACE = re.compile(r"\s+")
 
 
-def split_units(text: str) -> list[str]:
-    """A chunk's paragraphs, bullets and items: the chunker joins them with newlines."""
+def split_units(text: str, table: bool = False) -> list[str]:
+    """A chunk's paragraphs, bullets and items: the chunker joins them with newlines.
+
+    A table chunk's units are its rows: a row ends with "." and its wrapped cells are joined.
+    """
+    if table:
+        return [_SPACE.sub(" ", row).strip() for row in re.split(r"(?<=\.)\n", text) if row.strip()]
     return [u.strip() for u in text.split("\n") if u.strip()]
 
 

@@ -52,6 +52,36 @@ def test_deadlines(text, deadline):
     assert find_deadline(text) == deadline
 
 
+@pytest.mark.parametrize("unit, text, owner", [
+    ("Issue: Arms Length Body data; Action: Cabinet Office to provide report on progress against blog "
+     "categories for each dissolved/transferred ALB. Panel to rate bodies; Latest Position: Completed.",
+     "Cabinet Office to provide report on progress against blog categories for each "
+     "dissolved/transferred ALB", "Cabinet Office"),
+    ("Issue: FOI; Action: Janet to make a submission on behalf of the Panel to the Justice Select Committee "
+     "review of FOI.; Latest Position: Completed, and published",
+     "Janet to make a submission on behalf of the Panel to the Justice Select Committee review of FOI.",
+     "Janet"),
+])
+def test_an_action_log_cell_is_the_action_and_names_its_owner(unit, text, owner):
+    """corpus-dev action reports: the "Action:" cell holds the action itself."""
+    from ingest.commitments import _unit_commitments
+
+    assert [(r[0], r[1], r[2]) for r in _unit_commitments(unit, "", None)] == [("action", text, owner)]
+
+
+@pytest.mark.parametrize("sentence, subject", [
+    ("Steve Peters would provide feedback from the UK Linked Data User Group at the next Panel meeting.",
+     "Steve Peters"),
+    ("The FCO aims to complete the process by the end of March 2013.", "FCO"),
+    ("The Cabinet Office and DFID will work together to ensure that", "Cabinet Office and DFID"),
+    ("It will provide taxpayer", None),
+])
+def test_who_a_plan_sentence_names(sentence, subject):
+    from ingest.commitments import subject_of
+
+    assert subject_of(sentence) == subject
+
+
 def test_the_two_action_pcc_items_of_the_april_2018_minutes(sample_index):
     actions = _rows(sample_index, MINUTES_2018, "action")
     assert len(actions) == 2
