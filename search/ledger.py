@@ -32,8 +32,8 @@ DENSE_MIN_SCORE = 0.45  # cosine a row needs to match a search by meaning alone
 MONEY_DENSE_MIN_SCORE = 0.40  # looser for `ask`: the question's words are fewer than a search's
 MAX_MONEY_ROWS = 25
 RRF_K = 60
-FOLLOW_UP_MIN_COSINE = 0.62  # a later paper's passage this close to a commitment is a possible follow-up
-FOLLOW_UP_MIN_WORDS = 0.35  # ... and shares this share of its content words
+FOLLOW_UP_MIN_COSINE = 0.75  # a later paper's passage this close to a commitment is a possible follow-up
+FOLLOW_UP_MIN_WORDS = 0.55  # ... and shares this share of its content words
 MAX_FOLLOW_UPS = 3
 _STOP = frozenset("""a an and are as at be by for from has have how in into is it its of on or that the
 their this to was were what which who will with much many money funding funded fund grant grants spent spend
