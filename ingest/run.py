@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .chunk import chunk_document
+from .commitments import CommitmentRow, commitment_embedding_text, extract_commitments
 from .describe import describe
 from .embed import Embedder, chunk_embedding_text, load_embedder
 from .errors import PanelqaError, UnreadableFile
 from .extract import extract_pages, pdf_title
+from .ledger import LedgerRow, extract_ledger, ledger_embedding_text
 from .records import Chunk, Document, Page
 from .settings import Settings
 from .store import Store, check_model, read_manifest
@@ -74,6 +76,8 @@ class Prepared:
     chunks: tuple[Chunk, ...]
     error: str = ""
     seconds: float = 0.0
+    ledger: tuple[LedgerRow, ...] = ()
+    commitments: tuple[CommitmentRow, ...] = ()
 
 
 def find_pdfs(paths: Iterable[str | Path]) -> list[Path]:
@@ -111,7 +115,18 @@ def prepare_file(path: str, doc_id: str) -> Prepared:
     except Exception as exc:  # a parser bug on one odd file must not stop the batch
         log.exception("failed to read %s", path)
         return Prepared(path, None, (), (), error=f"could not be read ({type(exc).__name__}: {exc})")
-    return Prepared(path, doc, tuple(pages), tuple(chunks), seconds=time.perf_counter() - start)
+    ledger, commitments = _extract_rows(path, doc, pages, chunks)
+    return Prepared(path, doc, tuple(pages), tuple(chunks), seconds=time.perf_counter() - start,
+                    ledger=ledger, commitments=commitments)
+
+
+def _extract_rows(path: str, doc: Document, pages: list[Page], chunks: list[Chunk]):
+    """Ledger and commitment rows; a bug here loses the rows, not the paper's chunks."""
+    try:
+        return extract_ledger(doc, pages, chunks), extract_commitments(doc, pages, chunks)
+    except Exception:
+        log.exception("ledger and commitments not extracted from %s", path)
+        return (), ()
 
 
 def ingest_paths(paths: Iterable[str | Path], settings: Settings, *, prune: bool = False,
@@ -141,7 +156,7 @@ def ingest_paths(paths: Iterable[str | Path], settings: Settings, *, prune: bool
                 report(FileReport(key, "failed", reason=f"cannot be read ({exc.strerror}); check its permissions"))
                 continue
             row = store.file_row(key)
-            if row is not None and row["doc_id"] == doc_id:
+            if row is not None and row["doc_id"] == doc_id and store.has_current_extracts(doc_id):
                 report(FileReport(key, "unchanged"))
                 continue
             owner = store.primary_file(doc_id)
@@ -170,11 +185,16 @@ def ingest_paths(paths: Iterable[str | Path], settings: Settings, *, prune: bool
             stage["extract"] += prepared.seconds
             t = time.perf_counter()
             texts = [chunk_embedding_text(c, prepared.doc) for c in prepared.chunks]
-            vectors = embedder.embed(texts)
+            texts += [ledger_embedding_text(r) for r in prepared.ledger]
+            texts += [commitment_embedding_text(r) for r in prepared.commitments]
+            all_vectors = embedder.embed(texts)  # one call per file: chunks, ledger rows, commitments
+            n, m = len(prepared.chunks), len(prepared.ledger)
+            vectors = all_vectors[:n]
             t2 = time.perf_counter()
             stage["embed"] += t2 - t
             store.write_document(prepared.doc, list(prepared.pages), list(prepared.chunks), vectors, size,
-                                 replaces=replaces)
+                                 replaces=replaces, ledger=prepared.ledger, commitments=prepared.commitments,
+                                 ledger_vectors=all_vectors[n:n + m], commitment_vectors=all_vectors[n + m:])
             stage["store"] += time.perf_counter() - t2
             report(FileReport(key, "updated" if replaces else "added", pages=len(prepared.pages),
                               chunks=len(prepared.chunks), seconds=prepared.seconds + time.perf_counter() - t,

@@ -13,14 +13,16 @@ import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .chunk import CHUNKER_VERSION
+from .commitments import CommitmentRow
 from .errors import IndexMismatch, PanelqaError
+from .ledger import LEDGER_VERSION, LedgerRow
 from .records import Chunk, Document, Fact, Page
 
 __all__ = ["Store", "StoredDocument", "SCHEMA_VERSION", "DB_NAME", "FAISS_NAME", "MANIFEST_NAME"]
@@ -57,8 +59,33 @@ MIGRATIONS: list[tuple[str, str]] = [
             title, heading, text, tokenize = 'porter unicode61 remove_diacritics 2');
         CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
     """),
+    ("m002_ledger_commitments", """
+        CREATE TABLE ledger (
+            id INTEGER PRIMARY KEY, row_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL, page INTEGER NOT NULL,
+            amount_pence INTEGER NOT NULL, amount_high_pence INTEGER, amount_text TEXT NOT NULL,
+            kind TEXT NOT NULL, recipient TEXT, funder TEXT, funder_source TEXT, purpose TEXT NOT NULL,
+            section TEXT, heading TEXT NOT NULL, sentence TEXT NOT NULL, chunk_id TEXT NOT NULL,
+            meeting_date TEXT, financial_year TEXT, financial_year_source TEXT, flag TEXT NOT NULL,
+            grant_id TEXT NOT NULL, embedding BLOB);
+        CREATE INDEX ledger_doc ON ledger(doc_id);
+        CREATE VIRTUAL TABLE ledger_fts USING fts5(
+            recipient, funder, section, sentence, tokenize = 'porter unicode61 remove_diacritics 2');
+        CREATE TABLE commitments (
+            id INTEGER PRIMARY KEY, row_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL, page INTEGER NOT NULL,
+            kind TEXT NOT NULL, text TEXT NOT NULL, owner TEXT, speaker TEXT, deadline TEXT, marker TEXT,
+            section TEXT, chunk_id TEXT NOT NULL, meeting_date TEXT, financial_year TEXT, embedding BLOB);
+        CREATE INDEX commitments_doc ON commitments(doc_id);
+        CREATE VIRTUAL TABLE commitments_fts USING fts5(
+            owner, section, text, tokenize = 'porter unicode61 remove_diacritics 2');
+        CREATE TABLE extracted (doc_id TEXT PRIMARY KEY, ledger_version INTEGER NOT NULL);
+    """),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+_LEDGER_COLUMNS = ("row_id", "doc_id", "page", "amount_pence", "amount_high_pence", "amount_text", "kind",
+                   "recipient", "funder", "funder_source", "purpose", "section", "heading", "sentence",
+                   "chunk_id", "meeting_date", "financial_year", "financial_year_source", "flag", "grant_id")
+_COMMITMENT_COLUMNS = ("row_id", "doc_id", "page", "kind", "text", "owner", "speaker", "deadline", "marker",
+                       "section", "chunk_id", "meeting_date", "financial_year")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +154,10 @@ class Store:
         return row[0] if row else None
 
     def write_document(self, doc: Document, pages: list[Page], chunks: list[Chunk], vectors: np.ndarray,
-                       size: int, replaces: str | None = None) -> None:
-        """Document, pages, chunks, vectors and file record commit together or not at all."""
+                       size: int, replaces: str | None = None, *, ledger: Sequence[LedgerRow] = (),
+                       commitments: Sequence[CommitmentRow] = (), ledger_vectors: np.ndarray | None = None,
+                       commitment_vectors: np.ndarray | None = None) -> None:
+        """Document, pages, chunks, vectors, ledger and commitment rows and file record commit together."""
         assert len(chunks) == len(vectors), "one vector per chunk"
         title = doc.title.value if doc.title else doc.file_name
         with self.conn:
@@ -153,8 +182,33 @@ class Store:
                      np.asarray(vector, dtype=np.float32).tobytes()))
                 self.conn.execute("INSERT INTO chunks_fts (rowid, title, heading, text) VALUES (?,?,?,?)",
                                   (cur.lastrowid, title, chunk.heading, chunk.text))
+            self._write_ledger(ledger, ledger_vectors)
+            self._write_commitments(commitments, commitment_vectors)
+            self.conn.execute("INSERT OR REPLACE INTO extracted VALUES (?,?)", (doc.doc_id, LEDGER_VERSION))
             self.conn.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,NULL)",
                               (doc.source, doc.doc_id, size, "indexed"))
+
+    def _write_ledger(self, rows: Sequence[LedgerRow], vectors: np.ndarray | None) -> None:
+        for i, r in enumerate(rows):
+            values = [getattr(r, name) for name in _LEDGER_COLUMNS] + [_blob(vectors, i)]
+            cur = self.conn.execute(f"INSERT INTO ledger ({', '.join(_LEDGER_COLUMNS)}, embedding) "
+                                    f"VALUES ({','.join('?' * len(values))})", values)
+            self.conn.execute("INSERT INTO ledger_fts (rowid, recipient, funder, section, sentence)"
+                              " VALUES (?,?,?,?,?)",
+                              (cur.lastrowid, r.recipient or "", r.funder or "", r.section or "", r.sentence))
+
+    def _write_commitments(self, rows: Sequence[CommitmentRow], vectors: np.ndarray | None) -> None:
+        for i, r in enumerate(rows):
+            values = [getattr(r, name) for name in _COMMITMENT_COLUMNS] + [_blob(vectors, i)]
+            cur = self.conn.execute(f"INSERT INTO commitments ({', '.join(_COMMITMENT_COLUMNS)}, embedding) "
+                                    f"VALUES ({','.join('?' * len(values))})", values)
+            self.conn.execute("INSERT INTO commitments_fts (rowid, owner, section, text) VALUES (?,?,?,?)",
+                              (cur.lastrowid, r.owner or "", r.section or "", r.text))
+
+    def has_current_extracts(self, doc_id: str) -> bool:
+        """False for a document indexed before the ledger existed, or by an older ledger extractor."""
+        row = self.conn.execute("SELECT ledger_version FROM extracted WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row is not None and row[0] == LEDGER_VERSION
 
     def record_duplicate(self, path: str, doc_id: str, size: int, duplicate_of: str) -> None:
         with self.conn:
@@ -194,7 +248,10 @@ class Store:
     def _delete_document(self, doc_id: str) -> None:
         ids = [r[0] for r in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))]
         self.conn.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in ids])
-        for table in ("chunks", "pages", "documents"):
+        for table in ("ledger", "commitments"):
+            ids = [r[0] for r in self.conn.execute(f"SELECT id FROM {table} WHERE doc_id = ?", (doc_id,))]
+            self.conn.executemany(f"DELETE FROM {table}_fts WHERE rowid = ?", [(i,) for i in ids])
+        for table in ("chunks", "pages", "documents", "ledger", "commitments", "extracted"):
             self.conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
 
     # -- vectors and manifest ----------------------------------------------------------------
@@ -281,6 +338,10 @@ def document_from_row(row: sqlite3.Row) -> Document:
         financial_years=tuple(Fact(v, s) for v, s in json.loads(row["financial_years"])),
         agenda_item=fact("agenda_item"), page_count=row["page_count"],
         pages_without_text=tuple(json.loads(row["pages_without_text"])))
+
+
+def _blob(vectors: np.ndarray | None, i: int) -> bytes | None:
+    return None if vectors is None else np.asarray(vectors[i], dtype=np.float32).tobytes()
 
 
 def _fact(fact: Fact | None) -> tuple[str | None, str | None]:

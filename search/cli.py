@@ -33,6 +33,57 @@ def cli() -> None:
 
 
 @cli.command()
+@click.option("--index", "index_dir", type=click.Path(file_okay=False), help=INDEX_HELP)
+@click.option("--year", type=int, help="Papers dated in this year (or, undated, covering an overlapping FY).")
+@click.option("--search", "search_text", help="Rows matching these words or this meaning.")
+@click.option("--recipient", help="Rows whose recipient contains this text.")
+@click.option("--group-by", type=click.Choice(["recipient", "section"]), help="Group rows; a total for each.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per row.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+def funding(index_dir, year, search_text, recipient, group_by, as_json, as_csv) -> None:
+    """List amounts of money stated in the papers, with recipient, purpose, page and total.
+
+    Example: panelqa funding --year 2018 --search "knife" --group-by recipient
+    """
+    from .ledger import format_funding, funding_rows, rows_csv, rows_json
+
+    index = Settings.resolve(index_dir).index_dir
+    rows = funding_rows(index, year=year, search=search_text, recipient=recipient)
+    _emit(rows, as_json, as_csv, lambda: format_funding(rows, group_by=group_by), rows_json, rows_csv)
+
+
+@cli.command()
+@click.option("--index", "index_dir", type=click.Path(file_okay=False), help=INDEX_HELP)
+@click.option("--owner", help="Only commitments owned or said by this role, e.g. PCC or \"Deputy PCC\".")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only papers dated on or after YYYY-MM-DD.")
+@click.option("--search", "search_text", help="Commitments matching these words or this meaning.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per commitment.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+def commitments(index_dir, owner, since, search_text, as_json, as_csv) -> None:
+    """List actions, resolutions, undertakings and deadlines, with possible follow-ups in later papers.
+
+    Example: panelqa commitments --owner PCC --since 2018-01-01
+    """
+    from .ledger import commitment_rows, format_commitments, rows_csv, rows_json
+
+    rows = commitment_rows(Settings.resolve(index_dir).index_dir, owner=owner,
+                           since=since.date() if since else None, search=search_text)
+    _emit(rows, as_json, as_csv, lambda: format_commitments(rows), rows_json, rows_csv)
+
+
+def _emit(rows, as_json: bool, as_csv: bool, plain, to_json, to_csv) -> None:
+    if as_json and as_csv:
+        raise click.UsageError("Choose one of --json and --csv.")
+    if as_json:
+        for line in to_json(rows):
+            click.echo(line)
+    elif as_csv:
+        click.echo(to_csv(rows), nl=False)
+    else:
+        click.echo(plain())
+
+
+@cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--index", "index_dir", type=click.Path(file_okay=False), help=INDEX_HELP)
 @click.option("--model", help=MODEL_HELP)

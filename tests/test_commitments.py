@@ -1,0 +1,152 @@
+"""The commitments tracker on the sample papers: actions, the undertaking, the deadline, the resolution."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import ledger_fixtures
+import pytest
+from click.testing import CliRunner
+from ledger_fixtures import MINUTES_2018, MINUTES_2021, REPORT
+
+from ingest.commitments import find_deadline, find_owner, speaker_of
+from search.cli import cli
+from search.ledger import commitment_rows, format_commitments
+
+sample_index = ledger_fixtures.sample_index  # the session fixture, used by name below
+
+
+def _rows(index, file_name, kind=None):
+    return [v.row for v in commitment_rows(index)
+            if v.file_name == file_name and (kind is None or v.row.kind == kind)]
+
+
+@pytest.mark.parametrize("text, owner", [
+    ("The Deputy PCC said he did not have data on successes to hand", "Deputy PCC"),
+    ("The Chief Finance Officer commented that he could let Local Authorities know", "Chief Finance Officer"),
+    ("The Chief Executive, OPCC commented that this related to IT issues", "Chief Executive, OPCC"),
+    ("the Police and Crime Commissioner be requested to provide the information", "PCC"),
+    ("PCC", "PCC"),
+    ("The Chief Constable reported that there were many good examples", "Chief Constable"),
+    ("Cllr Page asked for further information", "Cllr Page"),
+])
+def test_owner_from_real_phrasings(text, owner):
+    assert find_owner(text) == owner
+
+
+def test_he_is_not_a_speaker_and_a_role_is():
+    assert speaker_of("He commented that he would make sure that this information is included") is None
+    assert speaker_of("[The Deputy PCC responded that there were two areas") == "Deputy PCC"
+
+
+@pytest.mark.parametrize("text, deadline", [
+    ("This should be in place by the end of June.", "by the end of June"),
+    ("he would inform Community Safety Partnerships in the following week.", "in the following week"),
+    ("a report will come back to the Panel by 30 September 2019", "by 30 September 2019"),
+    ("an update at the next meeting", "at the next meeting"),
+    ("The Panel noted the report.", None),
+])
+def test_deadlines(text, deadline):
+    assert find_deadline(text) == deadline
+
+
+@pytest.mark.parametrize("unit, text, owner", [
+    ("Issue: Arms Length Body data; Action: Cabinet Office to provide report on progress against blog "
+     "categories for each dissolved/transferred ALB. Panel to rate bodies; Latest Position: Completed.",
+     "Cabinet Office to provide report on progress against blog categories for each "
+     "dissolved/transferred ALB", "Cabinet Office"),
+    ("Issue: FOI; Action: Janet to make a submission on behalf of the Panel to the Justice Select Committee "
+     "review of FOI.; Latest Position: Completed, and published",
+     "Janet to make a submission on behalf of the Panel to the Justice Select Committee review of FOI.",
+     "Janet"),
+])
+def test_an_action_log_cell_is_the_action_and_names_its_owner(unit, text, owner):
+    """corpus-dev action reports: the "Action:" cell holds the action itself."""
+    from ingest.commitments import _unit_commitments
+
+    assert [(r[0], r[1], r[2]) for r in _unit_commitments(unit, "", None)] == [("action", text, owner)]
+
+
+@pytest.mark.parametrize("sentence, subject", [
+    ("Steve Peters would provide feedback from the UK Linked Data User Group at the next Panel meeting.",
+     "Steve Peters"),
+    ("The FCO aims to complete the process by the end of March 2013.", "FCO"),
+    ("The Cabinet Office and DFID will work together to ensure that", "Cabinet Office and DFID"),
+    ("It will provide taxpayer", None),
+])
+def test_who_a_plan_sentence_names(sentence, subject):
+    from ingest.commitments import subject_of
+
+    assert subject_of(sentence) == subject
+
+
+def test_the_two_action_pcc_items_of_the_april_2018_minutes(sample_index):
+    actions = _rows(sample_index, MINUTES_2018, "action")
+    assert len(actions) == 2
+    assert all((a.owner, a.marker, a.page, a.meeting_date) == ("PCC", "Action: PCC", 2, "2018-04-20")
+               for a in actions)
+    assert "further information on the process" in actions[0].text
+    assert "Camden Council" in actions[1].text
+
+
+def test_the_deputy_pccs_undertaking_to_send_the_data_with_the_aspire_funding(sample_index):
+    (row,) = [r for r in _rows(sample_index, MINUTES_2021, "undertaking") if r.owner == "Deputy PCC"]
+    assert "he could send that information to Panel Members" in row.text
+    assert "Aspire" in row.text and "Pandemic" not in row.text
+    assert row.page == 2
+    (action,) = _rows(sample_index, MINUTES_2021, "action")
+    assert (action.owner, action.speaker) == ("PCC", "Deputy PCC"), "the minutes assign it to the PCC"
+
+
+def test_the_end_of_june_interim_it_solution(sample_index):
+    (row,) = [r for r in _rows(sample_index, MINUTES_2018, "deadline") if "June" in (r.deadline or "")]
+    assert row.deadline == "by the end of June"
+    assert "interim IT Solution" in row.text
+    assert row.text.endswith("This should be in place by the end of June.")
+    assert (row.owner, row.page) == ("Chief Executive, OPCC", 3)
+
+
+def test_the_resolved_line_of_the_2020_21_minutes(sample_index):
+    (row,) = _rows(sample_index, MINUTES_2021, "resolution")
+    assert row.text.startswith("RESOLVED – That the report and the information contained in the report")
+    assert (row.owner, row.page, row.financial_year, row.meeting_date) == ("PCC", 2, "2020/21", None)
+
+
+def test_a_progress_report_has_no_commitments(sample_index):
+    assert _rows(sample_index, REPORT) == []
+
+
+def test_filters(sample_index):
+    cfo = commitment_rows(sample_index, owner="Chief Finance Officer")
+    assert {v.row.kind for v in cfo} == {"action", "undertaking"}, "owned by, or said by, the CFO"
+    assert all("Chief Finance Officer" in (v.row.owner, v.row.speaker) for v in cfo)
+    deputy = commitment_rows(sample_index, owner="Deputy Police and Crime Commissioner")
+    assert {v.file_name for v in deputy} == {MINUTES_2021}
+    from datetime import date
+
+    assert {v.file_name for v in commitment_rows(sample_index, since=date(2019, 1, 1))} == {MINUTES_2021}
+    found = commitment_rows(sample_index, search="IT solution")
+    assert found and "interim IT Solution" in found[0].row.text
+
+
+def test_follow_ups_are_only_ever_possible(sample_index):
+    text = format_commitments(commitment_rows(sample_index))
+    assert "follow-ups are suggestions from similar text, not a verdict" in text
+    assert " done" not in text.lower()
+
+
+def test_cli_commitments_json_and_csv(sample_index):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["commitments", "--index", str(sample_index), "--owner", "PCC", "--json"])
+    assert result.exit_code == 0, result.output
+    objects = [json.loads(line) for line in result.output.splitlines()]
+    assert objects and all("PCC" in (o["owner"], o["speaker"]) for o in objects)
+    assert {"text", "owner", "kind", "deadline", "page", "file_name", "follow_ups"} <= set(objects[0])
+    result = runner.invoke(cli, ["commitments", "--index", str(sample_index), "--csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert len(rows) == len(commitment_rows(sample_index))
+    result = runner.invoke(cli, ["commitments", "--index", str(sample_index), "--since", "2018-13-01"])
+    assert result.exit_code == 2

@@ -1,0 +1,352 @@
+"""The funding ledger: amounts, recipients, purposes, pages and linked grants, checked against the papers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+
+import ledger_fixtures
+import pytest
+from click.testing import CliRunner
+from ledger_fixtures import MINUTES_2018, MINUTES_2021, REPORT
+
+from ingest.ledger import classify, find_recipient
+from ingest.money import find_money, format_pounds, parse_amount
+from ingest.store import DB_NAME, Store
+from search.cli import cli
+from search.ledger import answer_money, format_money_answer, funding_rows, funding_total
+
+sample_index = ledger_fixtures.sample_index  # the session fixture, used by name below
+
+CSF = "OPCC Community Safety Fund"
+PPAF = "Police Property Act Fund"
+
+# Written by hand from the April 2018 report and minutes (seeds/text), pages checked with pdfplumber:
+# (page, amount in pounds, recipient as a reader would name it, words of the purpose, funder)
+EXPECTED_REPORT = [
+    # Key aim 1: substance misuse referrals
+    (2, 35363, "Reading CSP", "support young people who misuse alcohol or drugs", CSF),
+    (2, 253610, "Reading CSP", "drug treatment programme", CSF),
+    (2, 10933, "West Berkshire CSP", "Alcohol Identification and Brief Advice", CSF),
+    (2, 24500, "Oxfordshire CSP", "Refresh Café", CSF),
+    (2, 40000, "Milton Keynes CSP", "Drug and Alcohol Intervention Service", CSF),
+    (2, 33500, "Royal Borough of Windsor and Maidenhead CSP", "Drug and Alcohol Prison Outreach Worker", CSF),
+    (2, 10000, "Wokingham CSP", "alcohol service", CSF),
+    (2, 40000, "Bracknell Forest CSP", "Criminal Justice Recovery Facilitator", CSF),
+    (2, 14361, "Buckinghamshire CSP", "Prison Link Worker", CSF),
+    (2, 2500, "Pilgrim Heart Trust", "project supporting the homeless", PPAF),
+    (2, 4555, "DrugFAM (Oxfordshire)", "support group for families", PPAF),
+    (2, 5000, "DrugFAM (Berkshire)", "helpline", PPAF),
+    (2, 5000, "DrugFAM (Buckinghamshire)", "support families, friends and partners", PPAF),
+    # Key aim 2: gangs, violent crime, knife crime
+    (3, 22000, "Royal Borough of Windsor and Maidenhead", "gang crime programme", CSF),
+    (3, 35363, "Reading CSP", "support young people who misuse alcohol or drugs", CSF),
+    (3, 88338, "Reading CSP", "Youth Offending Service", CSF),
+    (3, 73547, "West Berkshire CSP", "Youth Offending Service", CSF),
+    (3, 113456, "Oxfordshire CSP", "Youth Justice Services", CSF),
+    (3, 11829, "Cherwell CSP", "Organised Crime Groups", CSF),
+    (3, 50171, "Oxford CSP", "Violent Crime Coordinator", CSF),
+    (3, 43544, "Oxford CSP", "Human Exploitation Coordinator", CSF),
+    (3, 120900, "Milton Keynes CSP", "Youth Offending Service", CSF),
+    (3, 39100, "Royal Borough of Windsor and Maidenhead", "Youth Offending Team", CSF),
+    (3, 3900, "Wycombe Youth Services Partnership", "early intervention pilot project", PPAF),
+    (4, 3000, "Youth Enquiry Service", "Drop In service", PPAF),
+    # Key aim 3: offender management
+    (4, 88338, "Reading CSP", "Youth Offending Service", CSF),
+    (4, 73547, "West Berkshire CSP", "Youth Offending Service", CSF),
+    (4, 113456, "Oxfordshire CSP", "Youth Offending Service", CSF),
+    (4, 15000, "South and Vale CSP", "Oxford Homeless Pathways", CSF),
+    (4, 43070, "Buckinghamshire CSP", "Youth Offending Service Early Intervention Programme", CSF),
+    (4, 60733, "Buckinghamshire CSP", "Youth Offending Service", CSF),
+    (4, 120900, "Milton Keynes CSP", "Youth Offending Service", CSF),
+    (4, 3000, "Milton Keynes CSP", "Integrated Offender Management Programme", CSF),
+    (4, 39100, "Royal Borough of Windsor and Maidenhead", "Youth Offending Team", CSF),
+    (4, 20000, "Wokingham CSP", "Youth Offending Service", CSF),
+    (5, 62500, "Bracknell CSP", "Youth Offending Service", CSF),
+    (5, 11500, "Thames Valley Partnership", "New Leaf and Family Matters", PPAF),
+    (5, 9000, "Berkshire Care Trust", "educate, train and to relieve poverty", PPAF),
+    (5, 4142, "Aspire Oxfordshire Community Enterprise Ltd", "Through the Gate", PPAF),
+    (5, 4140, "Elizabeth Fry", "support women in Reading", PPAF),
+    (5, 730, "Aylesbury Youth Motor Project", "training placement", PPAF),
+    (5, 2500, "Trailblazers Mentoring", "mentoring project", PPAF),
+    (5, 2500, "Wycombe Wanderers Sports & Education Trust", "Kicking-On", PPAF),
+    (5, 10000, "Bucks Association for the Care of Offenders", "small grants to prisoners", PPAF),
+    (5, 5000, "Hardman Trust", "offenders based in HMP Springhill", PPAF),
+    (5, 5000, "Aspire", "Through the Gate", PPAF),
+    # Key aim 4: domestic abuse perpetrators
+    (6, 40000, "Milton Keynes CSP", "Domestic Abuse Intervention Service", CSF),
+    (6, 34453, "Wokingham CSP", "Domestic Abuse contract", CSF),
+    (6, 5000, "SAFE! Support for Young People Affected by Crime", "Building Respectful Families Programme",
+     PPAF),
+]
+EXPECTED_MINUTES = [(2, 400000, None, "grant funding for projects", None)]
+# The same grant stated under two key aims: (recipient, amount)
+REPEATED_GRANTS = {("Reading CSP", 35363), ("Reading CSP", 88338), ("West Berkshire CSP", 73547),
+                   ("Oxfordshire CSP", 113456), ("Milton Keynes CSP", 120900),
+                   ("Royal Borough of Windsor and Maidenhead", 39100), ("Milton Keynes CSP", 40000)}
+
+
+def _name(text: str | None) -> str:
+    return re.sub(r"^the\s+", "", (text or "").strip().lower())
+
+
+# -- amounts ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, pence, high", [
+    ("Reading CSP invested £35,363 to support", 3_536_300, None),
+    ("£1,234", 123_400, None),
+    ("£1,234.56", 123_456, None),
+    ("a further £1.2m for", 120_000_000, None),
+    ("£400k", 40_000_000, None),
+    ("£400K", 40_000_000, None),
+    ("£12 million", 1_200_000_000, None),
+    ("£2.5bn", 250_000_000_000, None),
+    ("400,000 pounds", 40_000_000, None),
+    ("2 million pounds", 200_000_000, None),
+    ("The amount of funding involved was £400,000.", 40_000_000, None),
+    ("between £10,000 and £15,000", 1_000_000, 1_500_000),
+    ("£10-15k", 1_000_000, 1_500_000),
+    ("£500 to £5,000", 50_000, 500_000),
+    ("£30,000–£35,000 per annum", 3_000_000, 3_500_000),
+])
+def test_amount_forms(text, pence, high):
+    (money,) = find_money(text)
+    assert (money.pence, money.high_pence) == (pence, high)
+
+
+def test_not_money_numbers_are_not_amounts():
+    text = ("Reduce the level of violence – All Violent Crime 23,178 25,365. The reoffending rate has "
+            "reduced from 42.4 to 40.4%. 900 people have been trained; 10% of my Community Safety Fund; "
+            "2017/18.")
+    assert find_money(text) == ()
+
+
+def test_a_dash_before_a_count_or_year_is_not_a_range():
+    assert [(m.text, m.high_pence) for m in find_money("£5,000 - 10 sessions")] == [("£5,000", None)]
+    assert [(m.text, m.high_pence) for m in find_money("£500 - 2019")] == [("£500", None)]
+
+
+def test_two_amounts_in_a_sentence():
+    found = find_money("£5,000 from the PCC and £3,000 from the council")
+    assert [m.pence for m in found] == [500_000, 300_000]
+
+
+def test_each_amount_of_a_sentence_gets_its_own_clause():
+    from ingest.ledger import _clause
+
+    sentence = "Oxford CSP received £5,000 for mentoring and Reading CSP received £3,000 for a helpline."
+    found = []
+    for money in find_money(sentence):
+        clause, start = _clause(sentence, money)
+        found.append(find_recipient(clause[:start], clause[start + len(money.text):]))
+    assert found == [("Oxford CSP", None, "mentoring"), ("Reading CSP", None, "a helpline")]
+
+
+def test_corpus_dev_tables_state_thousands_and_repeat_merged_cells():
+    from ingest.ledger import extract_ledger
+    from ingest.records import Block, Chunk, Document, Page
+
+    text = ("Organisation: Department for Communities and Local Government; Funding provision (k): £250.\n"
+            "Area: Rounding; Description: monetary values from the nearest\n£1 to the nearest pence.\n"
+            "Area: Totals; Description: monetary values from the nearest\n£1 to the nearest pence.")
+    lines = text.split("\n")
+    page = Page(1, 595, 842, tuple(Block("line", t, (50, 100 + 12 * i, 500, 110 + 12 * i))
+                                    for i, t in enumerate(lines)))
+    chunk = Chunk("c1", "d1", 0, 1, 1, "table", ("Table 2: Breakdown of UKLP Funding",), text,
+                  tuple((1, *b.box) for b in page.blocks))
+    rows = extract_ledger(Document("d1", "x.pdf", "x.pdf"), [page], [chunk])
+    assert [(r.amount_pence, r.kind) for r in rows] == [(250_000_00, "grant"), (1_00, "other")]
+    assert "in thousands" in rows[0].flag
+
+
+def test_parse_and_format():
+    assert parse_amount("1.2", "m") == 120_000_000
+    assert format_pounds(8_833_800) == "£88,338"
+    assert format_pounds(123_450) == "£1,234.50"
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("Reading CSP invested £88,338 towards a Youth Offending Service.", "grant"),
+    ("The Hardman Trust received £5,000 to work with offenders.", "grant"),
+    ("The force spent £120,000 on body worn video cameras.", "spend"),
+    ("The amount of funding involved was £400,000.", "budget"),
+    ("The post carries a salary of £32,000.", "salary"),
+    ("Victims lost £2.3m to courier fraud last year.", "crime_value"),
+    ("Savings of £1.2m were found in the estates budget.", "saving"),
+    ("Grants of up to £5,000 are available.", "threshold"),
+    ("The scale runs £30,000–£35,000.", "range"),
+    ("By adding floorplans, the fee charged is increased to around £40.", "price"),
+    ("all local authorities are already publishing expenditure of £500 and over", "threshold"),
+    ("They were publishing spend data (>£500), and details of forthcoming contracts", "threshold"),
+    ("a commercial licence, which currently costs £190k per annum.", "spend"),
+    ("£200m could be saved if generic drugs were prescribed.", "saving"),
+])
+def test_kinds_that_are_summed_and_not(sentence, kind):
+    money = find_money(sentence)[0]
+    assert classify(sentence, money, sentence[:money.start], sentence[money.end:])[0] == kind
+
+
+# -- recipients on real phrasings --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lead, rest, recipient, funder, purpose", [
+    ("• Reading CSP invested ", " to support young people who misuse alcohol or drugs.", "Reading CSP", None,
+     "support young people who misuse alcohol or drugs"),
+    ("• DrugFAM (Oxfordshire) received ", " towards delivering a support group for families",
+     "DrugFAM (Oxfordshire)", None, "delivering a support group for families"),
+    ("• Thames Valley Partnership were awarded ", " towards their New Leaf and Family Matters programmes",
+     "Thames Valley Partnership", None, "their New Leaf and Family Matters programmes"),
+    ("• The Youth Enquiry Service received ", " towards their Drop In service", "Youth Enquiry Service", None,
+     "their Drop In service"),
+    ("The PCC has awarded ", " to Aspire for mentoring prison leavers.", "Aspire", "PCC",
+     "mentoring prison leavers"),
+    ("In 2019/20, Wokingham CSP received ", " for a Domestic Abuse contract.", "Wokingham CSP", None,
+     "a Domestic Abuse contract"),
+    ("The amount of funding involved was ", ".", None, None, "The amount of funding involved was"),
+    ("This includes ", " to CoST Ethiopia, ", "CoST Ethiopia", None, "This includes"),
+])
+def test_recipient_funder_and_purpose(lead, rest, recipient, funder, purpose):
+    """Real phrasings from the sample papers, and one from corpus-dev."""
+    assert find_recipient(lead, rest) == (recipient, funder, purpose)
+
+
+# -- the sample corpus ------------------------------------------------------------------------------
+
+
+def _rows_of(index, file_name):
+    return [r.row for r in funding_rows(index) if r.file_name == file_name]
+
+
+def test_one_row_per_statement_of_an_amount_with_page_and_amount(sample_index):
+    report, minutes, later = (_rows_of(sample_index, f) for f in (REPORT, MINUTES_2018, MINUTES_2021))
+    assert len(report) == 49 and len(minutes) == 1 and later == []
+    for row, (page, pounds, *_rest) in zip(report + minutes, EXPECTED_REPORT + EXPECTED_MINUTES, strict=True):
+        assert (row.page, row.amount_pence) == (page, pounds * 100), row.sentence
+
+
+def test_recipient_and_purpose_as_a_reader_states_them(sample_index):
+    rows = _rows_of(sample_index, REPORT) + _rows_of(sample_index, MINUTES_2018)
+    expected = EXPECTED_REPORT + EXPECTED_MINUTES
+    wrong = [(row.sentence, row.recipient, row.purpose)
+             for row, (_, _, recipient, purpose, _) in zip(rows, expected, strict=True)
+             if _name(row.recipient) != _name(recipient) or purpose.lower() not in row.purpose.lower()]
+    assert len(wrong) <= 5, wrong  # the issue asks for at least 45 of 50
+    assert wrong == [], "all 50 are right today; keep it so"
+
+
+def test_funder_comes_from_the_fund_heading(sample_index):
+    rows = _rows_of(sample_index, REPORT)
+    assert [r.funder for r in rows] == [e[4] for e in EXPECTED_REPORT]
+    assert {r.funder_source for r in rows} == {"heading"}
+
+
+def test_section_is_the_key_aim_in_full(sample_index):
+    row = next(r for r in _rows_of(sample_index, REPORT) if r.amount_pence == 88338_00)
+    assert row.section.startswith("Improved data sharing on gangs")
+    assert "knife crime" in row.section
+
+
+def test_dates_and_financial_years(sample_index):
+    report = _rows_of(sample_index, REPORT)
+    (minutes,) = _rows_of(sample_index, MINUTES_2018)
+    assert {(r.meeting_date, r.financial_year) for r in report} == {("2018-04-20", "2017/18")}
+    assert (minutes.meeting_date, minutes.financial_year) == ("2018-04-20", "2018/19")
+
+
+def test_repeated_grants_are_linked_and_counted_once(sample_index):
+    rows = _rows_of(sample_index, REPORT)
+    by_grant: dict[str, list] = {}
+    for r in rows:
+        by_grant.setdefault(r.grant_id, []).append(r)
+    repeated = {(g[0].recipient, g[0].amount_pence // 100) for g in by_grant.values() if len(g) > 1}
+    assert repeated == REPEATED_GRANTS
+    assert all(len({r.page for r in g}) == 2 for g in by_grant.values() if len(g) > 1), "both citations kept"
+    total = funding_total([fr for fr in funding_rows(sample_index) if fr.file_name == REPORT])
+    assert (total.rows, total.grants, total.repeats) == (49, 42, 7)
+    assert total.total_pence == sum(p for _, p, *_ in EXPECTED_REPORT) * 100 - sum(
+        a for _, a in REPEATED_GRANTS) * 100
+
+
+def test_the_fund_size_in_the_minutes_is_listed_not_summed(sample_index):
+    (row,) = _rows_of(sample_index, MINUTES_2018)
+    assert row.kind == "budget" and not row.summed and row.flag
+    total = funding_total(funding_rows(sample_index))
+    assert total.not_summed == (("budget", 1),)
+
+
+def test_rows_are_keyword_and_meaning_searchable(sample_index):
+    knife = funding_rows(sample_index, search="knife")
+    assert len(knife) == 12 and all("knife crime" in r.row.section for r in knife)
+    assert {r.row.recipient for r in funding_rows(sample_index, recipient="drugfam")} == {
+        "DrugFAM (Oxfordshire)", "DrugFAM (Berkshire)", "DrugFAM (Buckinghamshire)"}
+    assert funding_rows(sample_index, year=2017) == []
+    assert len(funding_rows(sample_index, year=2018)) == 50
+
+
+def test_money_question_answers_from_the_ledger(sample_index):
+    rows = answer_money("how much went to youth offending services?", sample_index)
+    assert rows and any(r.row.recipient == "Reading CSP" and r.row.amount_pence == 88338_00 for r in rows)
+    text = format_money_answer("how much went to youth offending services?", rows)
+    assert "p. 3" in text and "Total: £" in text and text.splitlines()[-1].startswith("Included:")
+
+
+def test_deleting_a_document_deletes_its_rows(sample_index, tmp_path):
+    import shutil
+
+    copy = tmp_path / "index"
+    shutil.copytree(sample_index, copy)
+    with Store(copy) as store:
+        path = next(p for p in store.file_paths() if p.endswith(REPORT))
+        store.forget_file(path)
+    conn = sqlite3.connect(copy / DB_NAME)
+    assert conn.execute("SELECT count(*) FROM ledger").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM ledger_fts").fetchone()[0] == 1
+
+
+# -- CLI ----------------------------------------------------------------------------------------------
+
+
+def test_cli_funding_plain_has_a_total_line(sample_index):
+    result = CliRunner().invoke(cli, ["funding", "--index", str(sample_index), "--recipient", "Reading"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == (
+        "Total: £377,311 over 3 grants (5 rows, 2 repeated statements counted once).")
+
+
+def test_cli_funding_json_is_one_object_per_row(sample_index):
+    result = CliRunner().invoke(cli, ["funding", "--index", str(sample_index), "--json"])
+    assert result.exit_code == 0, result.output
+    objects = [json.loads(line) for line in result.output.splitlines()]
+    assert len(objects) == 50
+    first = objects[0]
+    assert (first["amount_pounds"], first["recipient"], first["page"], first["file_name"]) == (
+        35363.0, "Reading CSP", 2, REPORT)
+
+
+def test_cli_funding_csv(sample_index):
+    result = CliRunner().invoke(cli, ["funding", "--index", str(sample_index), "--csv", "--search", "knife"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert len(rows) == 12
+    assert {"amount_pence", "recipient", "funder", "purpose", "section", "page", "file_name"} <= set(rows[0])
+
+
+def test_cli_funding_group_by_recipient(sample_index):
+    result = CliRunner().invoke(cli, ["funding", "--index", str(sample_index), "--group-by", "recipient"])
+    assert result.exit_code == 0, result.output
+    assert "Reading CSP: £377,311 in 3 grants" in result.output
+
+
+def test_cli_json_and_csv_together_is_a_usage_error(sample_index):
+    result = CliRunner().invoke(cli, ["funding", "--index", str(sample_index), "--json", "--csv"])
+    assert result.exit_code == 2 and "Choose one of --json and --csv." in result.output
+
+
+def test_cli_funding_without_an_index_is_one_error_line(tmp_path):
+    result = CliRunner().invoke(cli, ["funding", "--index", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: No index at ")
