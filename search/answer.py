@@ -8,7 +8,10 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
+
 from .index import SearchIndex
+from .money import ledger_answer
 from .records import Answer, AnswerLine, Passage, Query
 from .stem import stems_of
 from .terms import content_terms
@@ -41,7 +44,8 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]) -> Answer:
+def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...],
+                 vector: np.ndarray | None = None) -> Answer:
     if not passages:
         return Answer(query.text, query, False, (), passages,
                       note="The indexed papers hold nothing on this; try other words or add papers.")
@@ -71,6 +75,10 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
             best_similarity < MIN_PASSAGE_SIMILARITY + 0.1:
         return Answer(query.text, query, False, (), passages,
                       note="The indexed papers do not appear to answer this; the closest passages are below.")
+    if query.kind == "money" and vector is not None:
+        lines, cited, total, note = ledger_answer(index, query, vector, passages)
+        if lines:
+            return Answer(query.text, query, True, lines, cited, note=note, total_pounds=total)
     if query.kind == "money":
         money = _money_lines(query, passages, weights, total_weight)
         if money:

@@ -6,6 +6,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from ingest.settings import Settings
@@ -48,17 +49,20 @@ def answer(question: str, index_dir: str | Path | None = None, *, top_k: int = D
 def ask(index: SearchIndex, question: str, *, top_k: int = DEFAULT_TOP_K, filters: Filters | None = None,
         question_id: str | None = None) -> Answer:
     query = parse_query(question, filters, index.bodies)
-    passages = retrieve_passages(index, query, top_k)
-    result = build_answer(index, query, passages)
+    vector = index.embedder.embed_query(query.search_text or query.text)
+    passages = retrieve_passages(index, query, top_k, vector)
+    result = build_answer(index, query, passages, vector)
     return replace(result, id=question_id)
 
 
-def retrieve_passages(index: SearchIndex, query: Query, top_k: int) -> tuple[Passage, ...]:
+def retrieve_passages(index: SearchIndex, query: Query, top_k: int,
+                      vector: np.ndarray | None = None) -> tuple[Passage, ...]:
     allowed = index.allowed_chunks(query)
     outside = False
     if allowed is not None and not allowed:
         allowed, outside = None, True
-    vector = index.embedder.embed_query(query.search_text or query.text)
+    if vector is None:
+        vector = index.embedder.embed_query(query.search_text or query.text)
     ranked = {
         "dense": dense.retrieve(index, query, CANDIDATES, allowed, vector=vector),
         "keyword": keyword.retrieve(index, query, CANDIDATES, allowed),

@@ -58,6 +58,8 @@ class SearchIndex:
         self._vocab: list[str] | None = None
         self._vocab_set: set[str] | None = None
         self._glossary: dict[str, str] | None = None
+        self._ledger = None
+        self._ledger_vectors = None
         self.stamp = _stamp(self.index_dir)
 
     @property
@@ -113,11 +115,46 @@ class SearchIndex:
             self._glossary = build_glossary(r[0] for r in rows)
         return self._glossary
 
+    @property
+    def ledger(self) -> list:
+        """The funding ledger's rows (search.ledger.FundingRow), loaded once."""
+        if self._ledger is None:
+            from .ledger import ledger_rows
+
+            with self.lock:
+                self._ledger = ledger_rows(self.store.conn)
+        return self._ledger
+
+    @property
+    def ledger_vectors(self) -> tuple[list[str], np.ndarray]:
+        if self._ledger_vectors is None:
+            rows = self.execute("SELECT row_id, embedding FROM ledger WHERE embedding IS NOT NULL") if self.ledger else []
+            ids = [r[0] for r in rows]
+            matrix = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows]) if rows else np.zeros((0, 1))
+            self._ledger_vectors = (ids, matrix)
+        return self._ledger_vectors
+
+    def passage_for_chunk(self, chunk_id: str, rank: int):
+        """A Passage for one chunk, to cite evidence that retrieval did not rank."""
+        from .records import Passage
+
+        rows = self.execute("SELECT id FROM chunks WHERE chunk_id = ?", (chunk_id,))
+        if not rows:
+            return None
+        row = self.chunk_rows([rows[0][0]])[rows[0][0]]
+        doc = self.documents[row.doc_id]
+        return Passage(rank=rank, chunk_id=row.chunk_id, doc_id=row.doc_id, source=doc.source,
+                       file_name=doc.file_name, title=doc.title.value if doc.title else doc.file_name,
+                       date=doc.meeting_date.value if doc.meeting_date else None,
+                       doc_type=doc.doc_type.value if doc.doc_type else None,
+                       body=doc.body.value if doc.body else None, page=row.page_start, page_end=row.page_end,
+                       heading=row.heading, text=row.text, score=0.0, kind=row.kind)
+
     def allowed_chunks(self, query: Query) -> set[int] | None:
         """Chunk ids inside the query's window, or None when nothing narrows it."""
         if not query.filtered:
             return None
-        docs = {d for d, doc in self.documents.items() if _doc_matches(doc, query)}
+        docs = {d for d, doc in self.documents.items() if doc_matches(doc, query)}
         return {rowid for rowid, d in self.chunk_doc.items() if d in docs}
 
     def chunk_rows(self, rowids: list[int]) -> dict[int, ChunkRow]:
@@ -145,7 +182,8 @@ class SearchIndex:
         self.store.close()
 
 
-def _doc_matches(doc: Document, query: Query) -> bool:
+def doc_matches(doc: Document, query: Query) -> bool:
+    """Inside the query's date, type, body and document window; an unknown date is not outside it."""
     if query.doc_ids and doc.doc_id not in query.doc_ids:
         return False
     if query.doc_types and (doc.doc_type is None or doc.doc_type.value not in query.doc_types):

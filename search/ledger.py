@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from ingest.commitments import CommitmentRow, find_owner
 from ingest.ledger import LedgerRow
@@ -25,11 +26,13 @@ from ingest.money import format_pounds
 from ingest.store import Store, read_manifest
 
 __all__ = ["FundingRow", "FundingTotal", "CommitmentView", "FollowUp", "funding_rows", "funding_total",
-           "answer_money", "format_money_answer", "commitment_rows", "format_funding", "format_commitments",
+           "answer_money", "money_rows", "ledger_rows",
+           "format_money_answer", "commitment_rows", "format_funding", "format_commitments",
            "rows_csv", "rows_json"]
 
 DENSE_MIN_SCORE = 0.45  # cosine a row needs to match a search by meaning alone
-MONEY_DENSE_MIN_SCORE = 0.40  # looser for `ask`: the question's words are fewer than a search's
+MONEY_DENSE_MIN_SCORE = 0.5  # cosine a row needs to answer a money question by meaning alone
+NAMED_RECIPIENT_SIMILARITY = 95  # rapidfuzz partial ratio of a recipient's name inside the question
 MAX_MONEY_ROWS = 25
 RRF_K = 60
 FOLLOW_UP_MIN_COSINE = 0.75  # a later paper's passage this close to a commitment is a possible follow-up
@@ -129,14 +132,48 @@ def funding_total(rows: Sequence[FundingRow]) -> FundingTotal:
 
 def answer_money(question_text: str, index_dir: Path, year: int | None = None,
                  model: str | None = None) -> list[FundingRow]:
-    """Ledger rows that match a money question by words (any of them) or by meaning, best first."""
+    """Ledger rows that answer a money question, best first (see `money_rows`)."""
     with Store(index_dir, read_only=True) as store:
         rows = _ledger_rows(store.conn)
         if year is not None:
             rows = [r for r in rows if _in_year(r.row.meeting_date, r.row.financial_year, year)]
-        found = _search(store.conn, index_dir, "ledger", rows, question_text, MONEY_DENSE_MIN_SCORE, model,
-                        require_all=False)
-    return found[:MAX_MONEY_ROWS]
+        dense = _dense_scores(store.conn, index_dir, "ledger", question_text, model)
+        return money_rows(store.conn, rows, question_text, dense)
+
+
+def money_rows(conn: sqlite3.Connection, rows: list[FundingRow], question_text: str,
+               dense: dict[str, float]) -> list[FundingRow]:
+    """The rows a money question asks for, precise before complete.
+
+    A recipient named in the question picks its rows. Otherwise rows holding every topic word of the
+    question (in the sentence, recipient, fund or section: "knife crime" finds a key aim's grants), and
+    rows very close in meaning to the best of those.
+    """
+    if not rows:
+        return []
+    lowered = question_text.lower()
+    named = [r for r in rows if r.row.recipient and len(r.row.recipient) >= 4
+             and fuzz.partial_ratio(r.row.recipient.lower(), lowered) >= NAMED_RECIPIENT_SIMILARITY
+             and r.row.recipient.lower().split()[0] in lowered]
+    if named:
+        longest = max(len(r.row.recipient) for r in named)
+        named = [r for r in named if len(r.row.recipient) >= longest - 2]
+        return [_scored(r, dense.get(r.row.row_id, 0.0)) for r in named][:MAX_MONEY_ROWS]
+    wanted = {r.row.row_id: r for r in rows}
+    words = [w for w in _terms(question_text) if not w[0].isdigit()]  # a year is a filter, not a topic
+    matched: list[str] = []
+    if words:
+        sql = ("SELECT t.row_id FROM ledger_fts f JOIN ledger t ON t.id = f.rowid "
+               "WHERE ledger_fts MATCH ? ORDER BY bm25(ledger_fts)")
+        matched = [i for (i,) in conn.execute(sql, (" AND ".join(f'"{w}"' for w in words),)) if i in wanted]
+    best = max((dense.get(i, 0.0) for i in matched), default=0.0)
+    if not matched:
+        best = max((dense.get(i, 0.0) for i in wanted), default=0.0)
+        if best < MONEY_DENSE_MIN_SCORE:
+            return []
+    close = [i for i in wanted if i not in matched and dense.get(i, 0.0) >= max(MONEY_DENSE_MIN_SCORE, best - 0.03)]
+    order = sorted(set(matched) | set(close), key=lambda i: (-(i in matched), -dense.get(i, 0.0)))
+    return [_scored(wanted[i], dense.get(i, 0.0)) for i in order][:MAX_MONEY_ROWS]
 
 
 def format_money_answer(question_text: str, rows: Sequence[FundingRow], year: int | None = None) -> str:
@@ -266,6 +303,14 @@ def rows_csv(rows: Sequence[FundingRow | CommitmentView]) -> str:
 
 _LEDGER_FIELDS = tuple(f.name for f in fields(LedgerRow))
 _COMMITMENT_FIELDS = tuple(f.name for f in fields(CommitmentRow))
+
+
+def ledger_rows(conn: sqlite3.Connection) -> list[FundingRow]:
+    """Every ledger row of the index, in paper and page order; [] for an index built before the ledger."""
+    try:
+        return _ledger_rows(conn)
+    except sqlite3.OperationalError:
+        return []
 
 
 def _ledger_rows(conn: sqlite3.Connection) -> list[FundingRow]:

@@ -41,6 +41,20 @@ def test_headline_question_lists_knife_and_gang_funding_with_pages(index_dir):
     assert "2018" in result.query.filter_note
 
 
+def test_money_answer_lists_the_ledger_rows_with_a_total(index_dir):
+    result = answer("what was funded for knife crime in 2018", index_dir)
+    for item in ("£22,000 on gang crime programme", "£3,900", "CTRL+ALT=DEL",
+                 "£50,171 on a Violent Crime Coordinator"):
+        assert item in result.text
+    assert "£35,363 to support young people who misuse alcohol or drugs." not in result.text, "aim 1 is not knife crime"
+    assert result.total_pounds == sum(line.amount_pounds for line in result.lines if line.amount_pounds)
+    assert f"Total of the amounts listed: £{result.total_pounds:,.0f}." in result.text
+    assert "ledger" in result.note
+    named = answer("How much did Reading CSP get?", index_dir)
+    assert all(line.text.startswith("Reading CSP") for line in named.lines)
+    assert named.total_pounds == 35_363 + 253_610 + 88_338, "each Reading CSP grant once, repeats not added"
+
+
 def test_misspelt_names_still_find_the_paper(index_dir):
     passages = search("Budi tags scheme for offenders", index_dir, top_k=3)
     assert passages[0].file_name == MINUTES_2020 and passages[0].page == 1
