@@ -41,7 +41,7 @@ MAX_FOLLOW_UPS = 3
 _STOP = frozenset("""a an and are as at be by for from has have how in into is it its of on or that the
 their this to was were what which who will with much many money funding funded fund grant grants spent spend
 spending paid cost costs pounds £ did does do give given gave get got allocated invested total amount
-amounts""".split())
+amounts went go goes gone receive received receiving put towards into""".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +161,7 @@ def money_rows(conn: sqlite3.Connection, rows: list[FundingRow], question_text: 
         return [_scored(r, dense.get(r.row.row_id, 0.0)) for r in named][:MAX_MONEY_ROWS]
     wanted = {r.row.row_id: r for r in rows}
     words = [w for w in _terms(question_text) if not w[0].isdigit()]  # a year is a filter, not a topic
+    words = [w for w in words if _occurs(conn, w)]  # a word no row holds cannot narrow the rows
     matched: list[str] = []
     if words:
         sql = ("SELECT t.row_id FROM ledger_fts f JOIN ledger t ON t.id = f.rowid "
@@ -351,6 +352,10 @@ def _search(conn, index_dir: Path, table: str, rows: list, text: str, min_score:
         ranks[row_id] = ranks.get(row_id, 0.0) + 1 / (RRF_K + rank)
     hits = sorted(ranks.items(), key=lambda kv: -kv[1])
     return [_scored(wanted[i], s) for i, s in hits]
+
+
+def _occurs(conn: sqlite3.Connection, word: str) -> bool:
+    return conn.execute("SELECT 1 FROM ledger_fts WHERE ledger_fts MATCH ? LIMIT 1", (f'"{word}"',)).fetchone() is not None
 
 
 def _scored(view, score: float):

@@ -53,7 +53,7 @@ def test_headline_question_shows_answer_with_citations_and_page_numbers(sample_i
     assert re.search(r"£\d[\d,]*", answer)
     assert "PCC progress report to the Thames Valley Police and Crime Panel, 20 April 2018" in answer
     cards = _cards(at)
-    assert len(cards) == 5, "top_k is 5 and the corpus has more than 5 passages"
+    assert len(cards) >= 5, "top_k is 5, plus the passages the answer cites beyond them"
     assert all(re.search(r"pq-num\">\[\d\]", c) and re.search(r"pp?\. \d", c) for c in cards)
     assert any("<mark>Knife</mark>" in c for c in cards), "the question's words are highlighted"
 
