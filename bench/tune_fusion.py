@@ -23,10 +23,12 @@ def main() -> None:
     ks = [int(x) for x in os.environ.get("RRF_KS", "10,30,60").split(",")]
     kws = [float(x) for x in os.environ.get("KW_WEIGHTS", "0.5,1.0,1.5").split(",")]
     fzs = [float(x) for x in os.environ.get("FUZZY_WEIGHTS", "0.0,0.5").split(",")]
-    grid = itertools.product(ks, kws, fzs)
-    for k, w_kw, w_fz in grid:
+    phs = [float(x) for x in os.environ.get("PHRASE_WEIGHTS", "0.0,0.5,1.0").split(",")]
+    kinds = [float(x) for x in os.environ.get("KIND_WEIGHTS", "0.0,0.5").split(",")]
+    grid = itertools.product(ks, kws, fzs, phs, kinds)
+    for k, w_kw, w_fz, w_ph, w_kind in grid:
         fuse.RRF_K = k
-        fuse.WEIGHTS = {"dense": 1.0, "keyword": w_kw, "fuzzy": w_fz}
+        fuse.WEIGHTS = {"dense": 1.0, "keyword": w_kw, "fuzzy": w_fz, "phrase": w_ph, "kind": w_kind}
         cells = []
         for index, qs in sets:
             passages, answers = {}, {}
@@ -35,7 +37,7 @@ def main() -> None:
             table, _ = score(qs, passages, answers)
             a = table["all"]
             cells.append(f"{a['hit@1']:.3f} {a['hit@5']:.3f} {a['mrr@10']:.3f} {a['ans']:.3f}")
-        print(f"k={k:<3} kw={w_kw:<4} fz={w_fz:<4} | " + " | ".join(cells), flush=True)
+        print(f"k={k:<3} kw={w_kw:<4} fz={w_fz:<4} ph={w_ph:<4} kind={w_kind:<4} | " + " | ".join(cells), flush=True)
 
 
 if __name__ == "__main__":

@@ -11,12 +11,12 @@ from rapidfuzz import fuzz
 
 from ingest.settings import Settings
 
-from . import dense, fuzzy, keyword
+from . import dense, fuzzy, keyword, phrase
 from .answer import build_answer
 from .fuse import fuse
 from .index import SearchIndex, open_index
-from .query import parse_query
-from .records import Answer, Citation, Filters, Passage, Query
+from .query import kind_signal, parse_query
+from .records import Answer, Citation, Filters, Hit, Passage, Query
 
 __all__ = ["search", "answer", "ask", "retrieve_passages"]
 
@@ -67,6 +67,7 @@ def retrieve_passages(index: SearchIndex, query: Query, top_k: int,
         "dense": dense.retrieve(index, query, CANDIDATES, allowed, vector=vector),
         "keyword": keyword.retrieve(index, query, CANDIDATES, allowed),
         "fuzzy": fuzzy.retrieve(index, query, CANDIDATES, allowed),
+        "phrase": phrase.retrieve(index, query, CANDIDATES, allowed),
     }
     if allowed is not None and not any(ranked.values()):
         outside = True
@@ -74,11 +75,17 @@ def retrieve_passages(index: SearchIndex, query: Query, top_k: int,
             "dense": dense.retrieve(index, query, CANDIDATES, None, vector=vector),
             "keyword": keyword.retrieve(index, query, CANDIDATES, None),
             "fuzzy": fuzzy.retrieve(index, query, CANDIDATES, None),
+            "phrase": phrase.retrieve(index, query, CANDIDATES, None),
         }
     fused = fuse(ranked)
-    dense_score = {h.chunk_rowid: h.score for h in ranked["dense"]}
     head = fused[: max(4 * top_k, 40)]
     rows = index.chunk_rows([h.chunk_rowid for h in head])
+    signal = kind_signal(query)
+    if signal is not None:
+        ranked["kind"] = [Hit(h.chunk_rowid, 1.0, n) for n, h in enumerate(
+            (h for h in head if h.chunk_rowid in rows and signal.search(rows[h.chunk_rowid].text)), start=1)]
+        head = fuse(ranked)[: len(head)]
+    dense_score = {h.chunk_rowid: h.score for h in ranked["dense"]}
     named_docs = _named_documents(index, query)
     kept: list[tuple[object, float, list[Citation]]] = []
     per_doc: dict[str, int] = {}

@@ -111,3 +111,22 @@ def _kind(text: str) -> str:
         if pattern.search(text):
             return kind
     return "fact"
+
+
+_SIGNALS = {
+    "money": re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:pounds|million|m\b|k\b)", re.I),
+    "commitment": re.compile(r"\bAction\s*:|\bRESOLVED\b|\bagreed\b|\bto (?:draft|circulate|write|produce|"
+                             r"co-ordinate|coordinate|provide|send|bring|prepare)\b|\bwould (?:send|provide)\b", re.I),
+    "when": re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+                       r"December)\b|\bby the end of\b|\b\d{1,2}(?:st|nd|rd|th)\b", re.I),
+}
+_PERCENT_QUESTION = re.compile(r"\bpercent|\bshare\b|\bproportion\b|%", re.I)
+_PERCENT = re.compile(r"\d\s?%|\bper ?cent\b", re.I)
+_NUMBER = re.compile(r"\d")
+
+
+def kind_signal(query: Query) -> re.Pattern | None:
+    """What a passage that answers this kind of question holds: an amount, an action, a date, a figure."""
+    if query.kind == "number":
+        return _PERCENT if _PERCENT_QUESTION.search(query.text) else _NUMBER
+    return _SIGNALS.get(query.kind)
