@@ -16,7 +16,8 @@ def format_passage(p: Passage) -> str:
     lines = [head, f"    {p.source}"]
     if p.heading:
         lines.append(f"    {p.heading}")
-    lines.append(textwrap.indent(textwrap.fill(" ".join(p.text.split()), 100), "    "))
+    for line in p.text.split("\n"):  # one bullet, row or paragraph per line, as in the paper
+        lines.append(textwrap.indent(textwrap.fill(" ".join(line.split()), 100, subsequent_indent="  "), "    "))
     for c in p.also_in:
         lines.append(f"    also in: {c.source}, p. {c.page}")
     return "\n".join(lines)

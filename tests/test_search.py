@@ -133,3 +133,17 @@ def test_eval_scores_the_seed_questions(index_dir, tmp_path):
     table = json.loads(out.output)
     assert table["all"]["n"] == 14
     assert table["all"]["hit@5"] >= 0.9 and table["all"]["ans"] >= 0.7
+
+
+def test_readme_ask_example_is_what_the_cli_prints(index_dir):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- ask-example -->")[1].split("<!-- /ask-example -->")[0]
+    lines = [line.strip() for line in block.splitlines() if line.strip()]
+    command = lines[0].removeprefix("$ panelqa ")
+    question = command.split('"')[1]
+    out = CliRunner().invoke(cli, ["ask", question, "--top-k", "3", "--index", str(index_dir)])
+    assert out.exit_code == 0, out.output
+    answer_lines = [line for line in lines if line.endswith("]") and "£" in line]
+    assert answer_lines, "the README example shows answer lines"
+    for line in answer_lines:
+        assert line in out.output
