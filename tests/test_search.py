@@ -147,3 +147,21 @@ def test_readme_ask_example_is_what_the_cli_prints(index_dir):
     assert answer_lines, "the README example shows answer lines"
     for line in answer_lines:
         assert line in out.output
+
+
+def test_the_same_text_in_two_papers_shows_once_with_also_in(tmp_path, make_pdf):
+    aim = ("Key aim 2. Improved data sharing on gangs, with the aim of reducing exploitation of young people "
+           "through gang membership and reducing and preventing violent crime, especially knife crime. The "
+           "Panel noted the partnership work with schools on weapons awareness and the gang tasking meeting.")
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    make_pdf(papers / "2018-04-20 progress report.pdf", pages=[f"Police and Crime Panel, 20 April 2018.\n{aim}"])
+    make_pdf(papers / "2019-04-12 progress report.pdf", pages=[f"Police and Crime Panel, 12 April 2019.\n{aim}"])
+    make_pdf(papers / "2019-06-01 bus timetable.pdf", pages=["Route 7 buses leave the depot every ten minutes."])
+    folder = tmp_path / "index"
+    ingest_paths([papers], Settings.resolve(folder), workers=1)
+    passages = search("gang membership and knife crime key aim", folder, top_k=3)
+    with_aim = [p for p in passages if "gang tasking meeting" in p.text]
+    assert len(with_aim) == 1, "the repeated aim is shown once"
+    assert {with_aim[0].file_name, *(c.source.rsplit("/", 1)[-1] for c in with_aim[0].also_in)} == {
+        "2018-04-20 progress report.pdf", "2019-04-12 progress report.pdf"}
