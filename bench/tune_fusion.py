@@ -12,7 +12,7 @@ import os
 import sys
 
 from ingest.settings import Settings
-from search import api, fuse
+from search import api, fuse, keyword
 from search.evaluate import answer_record, load_questions, score
 from search.index import open_index
 
@@ -25,8 +25,10 @@ def main() -> None:
     fzs = [float(x) for x in os.environ.get("FUZZY_WEIGHTS", "0.0,0.5").split(",")]
     phs = [float(x) for x in os.environ.get("PHRASE_WEIGHTS", "0.0,0.5,1.0").split(",")]
     kinds = [float(x) for x in os.environ.get("KIND_WEIGHTS", "0.0,0.5").split(",")]
-    grid = itertools.product(ks, kws, fzs, phs, kinds)
-    for k, w_kw, w_fz, w_ph, w_kind in grid:
+    cuts = [float(x) for x in os.environ.get("KEYWORD_CUTOFFS", "0.0").split(",")]
+    grid = itertools.product(ks, kws, fzs, phs, kinds, cuts)
+    for k, w_kw, w_fz, w_ph, w_kind, cut in grid:
+        keyword.RELATIVE_CUTOFF = cut
         fuse.RRF_K = k
         fuse.WEIGHTS = {"dense": 1.0, "keyword": w_kw, "fuzzy": w_fz, "phrase": w_ph, "kind": w_kind}
         cells = []
@@ -37,7 +39,8 @@ def main() -> None:
             table, _ = score(qs, passages, answers)
             a = table["all"]
             cells.append(f"{a['hit@1']:.3f} {a['hit@5']:.3f} {a['mrr@10']:.3f} {a['ans']:.3f}")
-        print(f"k={k:<3} kw={w_kw:<4} fz={w_fz:<4} ph={w_ph:<4} kind={w_kind:<4} | " + " | ".join(cells), flush=True)
+        setting = f"k={k:<3} kw={w_kw:<4} fz={w_fz:<4} ph={w_ph:<4} kind={w_kind:<4} cut={cut:<4}"
+        print(setting + " | " + " | ".join(cells), flush=True)
 
 
 if __name__ == "__main__":

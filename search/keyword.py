@@ -9,6 +9,7 @@ from .terms import content_terms, fts_quote
 
 COLUMN_WEIGHTS = (2.0, 1.5, 1.0)  # title, heading, text (bm25 weights)
 CANDIDATE_LIMIT = 400
+RELATIVE_CUTOFF = 0.5  # hits scoring below this share of the best bm25 are left out (measured: see README)
 
 
 def match_expression(terms: list[str]) -> str:
@@ -29,9 +30,13 @@ def retrieve(index: SearchIndex, query: Query, k: int, allowed: set[int] | None 
         f"SELECT rowid, bm25(chunks_fts, {w}) AS s FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY s LIMIT ?",
         (match_expression(terms), limit))
     hits = []
+    best = None
     for rowid, score in rows:
         if allowed is not None and rowid not in allowed:
             continue
+        best = -float(score) if best is None else best
+        if -float(score) < RELATIVE_CUTOFF * best:
+            break
         hits.append(Hit(int(rowid), -float(score), len(hits) + 1))
         if len(hits) >= k:
             break

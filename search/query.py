@@ -18,7 +18,7 @@ _MONTH = r"(January|February|March|April|May|June|July|August|September|October|
 _FY = re.compile(r"\b(20\d\d|19\d\d)\s*/\s*(\d\d)\b")
 _SINCE = re.compile(rf"\b(?:since|after)\s+(?:{_MONTH}\s+)?((?:19|20)\d\d)\b", re.I)
 _BEFORE = re.compile(rf"\b(?:before|until|prior to|up to)\s+(?:{_MONTH}\s+)?((?:19|20)\d\d)\b", re.I)
-_YEAR = re.compile(r"(?<![\d/£$.,-])((?:19|20)\d\d)(?![\d/]|-\d)")
+_YEAR = re.compile(r"(?<!\bfrom )(?<![\d/£$.,-])((?:19|20)\d\d)(?![\d/]|-\d)")  # "meet from 2014" is no filter
 _TYPE_PHRASES = [
     ("minutes", re.compile(r"\b(?:in|from|of|according to) the minutes\b|\bminuted\b", re.I)),
     ("action_log", re.compile(r"\baction (?:log|report|tracker)s?\b", re.I)),
