@@ -81,7 +81,8 @@ def _units(blocks: list[tuple[int, Block]], body_size: float) -> list[Unit]:
             prev is None or not units or units[-1].kind == "table"
             or page != prev_page and _ends_sentence(prev.text) and not _is_continuation_line(block, prev)
             or BULLET.match(text) is not None
-            or (NUMBERED.match(text) is not None and block.box[0] <= prev.box[0] + 2)
+            or (NUMBERED.match(text) is not None and block.box[0] <= prev.box[0] + 2
+                and not NUMBERED.sub("", text, count=1)[:1].islower())
             or MINUTE_ITEM.match(text) is not None
             or CLOSING_LINE.match(text) is not None
             or text.startswith("[")
@@ -244,14 +245,27 @@ def _pack(doc: Document, units: list[Unit]) -> list[Chunk]:
         pieces = _split_long(unit) if unit.words > HARD_MAX_WORDS else [unit]
         for piece in pieces:
             size = sum(u.words for u in group)
+            if group and piece.kind in ("bullet", "numbered") and _introduces_list(group):
+                keep_list = size + piece.words <= HARD_MAX_WORDS  # "... and included:" stays with its items
+            else:
+                keep_list = False
             if group and (piece.heading_path != group[0].heading_path
-                          or size + piece.words > TARGET_MAX_WORDS and size >= MIN_WORDS
+                          or size + piece.words > TARGET_MAX_WORDS and size >= MIN_WORDS and not keep_list
                           or piece.kind == "minute_item" and size >= MIN_WORDS
                           or group[-1].kind == "minute_item" and size >= MIN_WORDS):
                 close()
             group.append(piece)
     close()
     return chunks
+
+
+def _introduces_list(group: list[Unit]) -> bool:
+    """The group ends with a lead-in ending in a colon, followed only by the list items so far."""
+    for unit in reversed(group):
+        if unit.kind in ("bullet", "numbered"):
+            continue
+        return unit.text.rstrip().endswith(":")
+    return False
 
 
 def _split_table(unit: Unit) -> list[Unit]:

@@ -22,7 +22,8 @@ MIN_COVERAGE = 0.34  # share of the question's (idf-weighted) words a sentence m
 MIN_PASSAGE_SIMILARITY = 0.25  # below this cosine, and with weak word overlap, nothing answers
 RANK_PRIOR = 0.25
 
-_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[“\"'‘£0-9•])|\n+|(?<=\])\s+(?=[\[A-Z])")
+_SPLIT = re.compile(r"(?<!\b\d\.)(?<!\b\d\d\.)(?<![A-Z]\.)(?<=[.!?])\s+(?=[A-Z(\[“\"'‘£0-9•])|\n+|"
+                    r"(?<=\])\s+(?=[\[A-Z])")  # not after "1." or an initial
 AMOUNT = re.compile(r"£\s?\d[\d,]*(?:\.\d+)?\s?(?:m\b|million|k\b|bn|billion)?|\b\d[\d,]*(?:\.\d+)?\s?pounds\b",
                     re.I)
 _ACTION = re.compile(r"\bAction\s*:|\bRESOLVED\b|\bagreed\b|\bwould (?:send|provide|circulate|write|bring|"
@@ -55,6 +56,7 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
     scored: list[tuple[float, float, int, int]] = []  # score, coverage, sentence index, citation
     sentences: list[list[str]] = []
     coverages: list[list[float]] = []
+    counted = _counted_thing(query.text)
     for passage in passages:
         heading_stems = set(stems_of(passage.heading))
         parts = split_sentences(passage.text)
@@ -65,7 +67,8 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
             coverage = sum(w for t, w in weights.items() if t in s_stems) / total_weight
             coverages[-1].append(coverage)
             context = sum(w for t, w in weights.items() if t in s_stems or t in heading_stems) / total_weight
-            score = coverage + 0.3 * context + RANK_PRIOR / passage.rank + _kind_bonus(query.kind, sentence)
+            bonus = _kind_bonus(query.kind, sentence, counted)
+            score = coverage + 0.3 * context + RANK_PRIOR / passage.rank + bonus
             if sentence.rstrip().endswith("?"):
                 score -= 0.3  # a question in the minutes restates the question; its answer follows it
             scored.append((score, coverage, i, passage.rank))
@@ -96,7 +99,7 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
         if (rank, i) in used:
             continue
         parts = sentences[rank - 1]
-        span = [j for j in _with_following(query.kind, parts, i, coverages[rank - 1]) if (rank, j) not in used]
+        span = [j for j in _with_following(query.kind, parts, i, coverages[rank - 1], counted) if (rank, j) not in used]
         used.update((rank, j) for j in span)
         lines.append(AnswerLine(" ".join(parts[j] for j in span), rank))
         if len(lines) >= MAX_SENTENCES:
@@ -105,10 +108,11 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
                   note="Sentences quoted from the passages below.")
 
 
-MAX_FOLLOWING = 4
+MAX_FOLLOWING = 6
 
 
-def _with_following(kind: str, parts: list[str], i: int, coverage: list[float]) -> list[int]:
+def _with_following(kind: str, parts: list[str], i: int, coverage: list[float],
+                    counted: re.Pattern | None = None) -> list[int]:
     """A sentence and what completes it: the answer after a minuted question, the items after a colon,
     the next sentence when it holds the figure or date asked for, or when it goes on about the same words."""
     span = [i]
@@ -117,13 +121,17 @@ def _with_following(kind: str, parts: list[str], i: int, coverage: list[float]) 
     if nxt >= len(parts):
         return span
     if sentence.endswith(":"):
-        span += list(range(nxt, min(len(parts), nxt + MAX_FOLLOWING)))
-    elif sentence.endswith("?"):
+        return span + list(range(nxt, min(len(parts), nxt + MAX_FOLLOWING)))
+    if sentence.endswith("?"):
         span += list(range(nxt, min(len(parts), nxt + 2)))
-    elif not _kind_bonus(kind, sentence) and _kind_bonus(kind, parts[nxt]):
+    elif _kind_bonus(kind, parts[nxt], counted) > _kind_bonus(kind, sentence, counted):
         span.append(nxt)
-    elif coverage[nxt] > 0 and coverage[nxt] >= 0.5 * coverage[i] and len(parts[nxt].split()) <= 60:
+    elif coverage[nxt] > 0 and (coverage[nxt] >= 0.5 * coverage[i] or parts[nxt].rstrip().endswith(":")) \
+            and len(parts[nxt].split()) <= 60:
         span.append(nxt)
+    last = span[-1]
+    if last != i and parts[last].rstrip().endswith(":"):  # "... and included:" goes on to its items
+        span += list(range(last + 1, min(len(parts), last + 1 + MAX_FOLLOWING)))
     return span
 
 
@@ -155,7 +163,18 @@ def parse_pounds(text: str) -> float | None:
     return value * {"m": 1e6, "million": 1e6, "k": 1e3, "bn": 1e9, "billion": 1e9}.get(scale, 1)
 
 
-def _kind_bonus(kind: str, sentence: str) -> float:
+def _counted_thing(question: str) -> re.Pattern | None:
+    """ "How many people were trained ..." -> a pattern for a figure next to "people"."""
+    m = re.search(r"\bhow many ([a-z]+)", question, re.I)
+    if not m:
+        return None
+    noun = re.escape(m.group(1).lower().rstrip("s"))
+    return re.compile(rf"\d[\d,.]*\s+(?:[a-z-]+\s+)?{noun}", re.I)
+
+
+def _kind_bonus(kind: str, sentence: str, counted: re.Pattern | None = None) -> float:
+    if counted is not None and counted.search(sentence):
+        return 0.4
     if kind == "money" and AMOUNT.search(sentence):
         return 0.3
     if kind == "commitment" and _ACTION.search(sentence):
