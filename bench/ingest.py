@@ -25,6 +25,9 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# this file is bench/ingest.py: without this, "import ingest" would import it instead of the ingest package
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 
 def run_panelqa(corpus: str, index_dir: str, workers: int) -> dict:
@@ -110,7 +113,7 @@ def _peak_mb() -> float:
 
 def _in_process(*args: str) -> dict:
     """Run one pipeline in a fresh interpreter: its own imports, its own peak memory."""
-    out = subprocess.run([sys.executable, __file__, "--part", *args], check=True, capture_output=True, text=True,
+    out = subprocess.run([sys.executable, __file__, "--part", *args], check=True, stdout=subprocess.PIPE, text=True,
                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -122,7 +125,7 @@ def _load() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus")
+    parser.add_argument("corpus", nargs="?")
     parser.add_argument("--workers", type=int, default=None, help="panelqa's parallel file readers")
     parser.add_argument("--skip-naive", action="store_true", help="Measure panelqa and the raw backend only.")
     parser.add_argument("--keep", help="Build the panelqa index here (must not exist) and keep it.")

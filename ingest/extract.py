@@ -7,8 +7,6 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import pdfplumber
-
 from .errors import UnreadableFile
 from .records import Block, Page
 
@@ -84,6 +82,8 @@ def _read_document(path: Path) -> list[Page]:
             page = pdf[number - 1]
             try:
                 if page.get_rotation() or _has_ruling_grid(page):
+                    import pdfplumber  # imported here: search and the app use this module without it
+
                     plumber = plumber or pdfplumber.open(path)
                     pages.append(_read_page(plumber.pages[number - 1], pdfium_page=None if page.get_rotation() else page))
                 else:
@@ -107,7 +107,7 @@ def _explain(path: Path, exc: Exception) -> str:
     return f"{path}: damaged or truncated PDF ({name}); download or export it again."
 
 
-def _read_page(page: pdfplumber.page.Page, pdfium_page=None) -> Page:
+def _read_page(page, pdfium_page=None) -> Page:
     """A page with tables: pdfplumber finds them; lines come from PDFium when given, else from pdfplumber."""
     tables = _find_tables(page)
     if pdfium_page is not None:
@@ -325,7 +325,7 @@ def _count_edge(a, b, counts: list[int]) -> None:
         counts[1] += 1
 
 
-def _find_tables(page: pdfplumber.page.Page) -> list:
+def _find_tables(page) -> list:
     """Only pages with ruling lines can hold the bordered tables pdfplumber finds reliably."""
     if not (page.lines or page.rects):
         return []
