@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 export HF_HUB_OFFLINE := 1
 
-.PHONY: demo test install ingest app lint clean
+.PHONY: demo test install ingest app lint clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ demo: ingest
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# Figures for the README's Performance section; CORPUS and QUESTIONS default to the shared dev set.
+CORPUS ?= ../shared/corpus-dev
+QUESTIONS ?= ../shared/eval/dev_questions.jsonl
+bench: install
+	rm -rf /tmp/perf-bench-index
+	$(BIN)/python bench/ingest.py $(CORPUS) --keep /tmp/perf-bench-index
+	$(BIN)/python bench/query.py /tmp/perf-bench-index $(QUESTIONS)
+	$(BIN)/python bench/scale.py /tmp/perf-bench-index $(QUESTIONS)
 
 lint: install
 	$(BIN)/ruff check .

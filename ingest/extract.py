@@ -7,8 +7,6 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import pdfplumber
-
 from .errors import UnreadableFile
 from .records import Block, Page
 
@@ -20,6 +18,12 @@ DEFAULT_MARGIN_SHARE = 0.1  # top and bottom tenth of a page hold running header
 DEFAULT_REPEAT_SHARE = 0.5  # a margin line on at least half the pages is a running header/footer
 MIN_TABLE_ROWS = 2
 MIN_TABLE_COLS = 2
+X_TOLERANCE = 3.0  # pdfplumber's default: a wider gap between characters starts a new word
+Y_TOLERANCE = 3.0  # pdfplumber's default: characters whose tops differ less share a line
+MIN_TABLE_RULES = 3  # horizontal and vertical rules a page needs before pdfplumber looks for tables
+RULE_THICKNESS = 2.0  # a path thinner than this (points) is a rule
+MAX_PATH_SEGMENTS = 5000
+LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "ft", 0xFB06: "st"}
 PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?-?\s*\d{1,4}\s*-?(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
 
 
@@ -49,19 +53,48 @@ def sniff_pdf(path: Path) -> None:
 
 
 def extract_pages(path: Path) -> list[Page]:
-    """Read every page: text lines in reading order, tables as whole blocks, word boxes."""
+    """Read every page: text lines in reading order, tables as whole blocks, word boxes.
+
+    Text, fonts and word boxes come from PDFium (fast); pdfplumber's table finder runs only on pages
+    whose drawing has enough ruling lines to form a table, and on rotated pages, which it reads whole.
+    """
     sniff_pdf(path)
     try:
-        with pdfplumber.open(path) as pdf:
-            pages = [_read_page(p) for p in pdf.pages]
+        pages = _read_document(path)
     except UnreadableFile:
         raise
-    except Exception as exc:  # pdfminer raises many kinds; each means the same to a user
+    except Exception as exc:  # PDFium and pdfminer raise many kinds; each means the same to a user
         raise UnreadableFile(_explain(path, exc)) from exc
     if not pages:
         raise UnreadableFile(f"{path}: the PDF has no pages; check that the file is complete.")
     pages = _drop_running_lines(pages)
     return _join_split_tables(pages)
+
+
+def _read_document(path: Path) -> list[Page]:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    plumber = None
+    try:
+        pages = []
+        for number in range(1, len(pdf) + 1):
+            page = pdf[number - 1]
+            try:
+                if page.get_rotation() or _has_ruling_grid(page):
+                    import pdfplumber  # imported here: search and the app use this module without it
+
+                    plumber = plumber or pdfplumber.open(path)
+                    pages.append(_read_page(plumber.pages[number - 1], pdfium_page=None if page.get_rotation() else page))
+                else:
+                    pages.append(_read_pdfium_page(page, number, tables=[]))
+            finally:
+                page.close()
+        return pages
+    finally:
+        if plumber is not None:
+            plumber.close()
+        pdf.close()
 
 
 def _explain(path: Path, exc: Exception) -> str:
@@ -74,8 +107,11 @@ def _explain(path: Path, exc: Exception) -> str:
     return f"{path}: damaged or truncated PDF ({name}); download or export it again."
 
 
-def _read_page(page: pdfplumber.page.Page) -> Page:
+def _read_page(page, pdfium_page=None) -> Page:
+    """A page with tables: pdfplumber finds them; lines come from PDFium when given, else from pdfplumber."""
     tables = _find_tables(page)
+    if pdfium_page is not None:
+        return _read_pdfium_page(pdfium_page, page.page_number, tables)
     blocks: list[Block] = []
     words: list[tuple[str, float, float, float, float]] = []
     for line in page.extract_text_lines(return_chars=True, strip=True):
@@ -92,6 +128,11 @@ def _read_page(page: pdfplumber.page.Page) -> Page:
             size=round(float(first.get("size", 0.0)), 1),
             bold=_is_bold(chars),
         ))
+    return _page_of(page.page_number, float(page.width), float(page.height), blocks, _table_blocks(tables), words)
+
+
+def _table_blocks(tables: list) -> list[Block]:
+    blocks = []
     for table in tables:
         rows = tuple(tuple(_clean(" ".join((c or "").split())) for c in row) for row in table.extract())
         rows = tuple(r for r in rows if any(r))
@@ -99,12 +140,192 @@ def _read_page(page: pdfplumber.page.Page) -> Page:
             continue
         blocks.append(Block(kind="table", text=table_row_text(rows), box=tuple(round(v, 1) for v in table.bbox),
                             rows=rows))
+    return blocks
+
+
+def _page_of(number: int, width: float, height: float, lines: list[Block], tables: list[Block], words) -> Page:
+    blocks = [*lines, *tables]
     blocks.sort(key=lambda b: (round(b.box[1]), b.box[0]))
-    return Page(page=page.page_number, width=float(page.width), height=float(page.height),
-                blocks=tuple(blocks), words=tuple(words))
+    return Page(page=number, width=width, height=height, blocks=tuple(blocks), words=tuple(words))
 
 
-def _find_tables(page: pdfplumber.page.Page) -> list:
+def _read_pdfium_page(page, number: int, tables: list) -> Page:
+    """Lines as pdfplumber's extract_text_lines reads them: chars whose tops lie within Y_TOLERANCE, left to right,
+    split into words at spaces and at gaps wider than X_TOLERANCE."""
+    height = page.get_height()
+    chars = _pdfium_chars(page, height)
+    blocks: list[Block] = []
+    words: list[tuple[str, float, float, float, float]] = []
+    for line in _cluster_lines(chars):
+        line_words = _split_words(line)
+        if not line_words:
+            continue
+        words.extend((w[0], round(w[1], 1), round(w[2], 1), round(w[3], 1), round(w[4], 1)) for w, _ in line_words)
+        box = (min(w[1] for w, _ in line_words), min(w[2] for w, _ in line_words),
+               max(w[3] for w, _ in line_words), max(w[4] for w, _ in line_words))
+        if any(_inside(box, t.bbox) for t in tables):
+            continue
+        letters = [c for _, cs in line_words for c in cs]
+        blocks.append(Block(
+            kind="line",
+            text=_clean(" ".join(w[0] for w, _ in line_words)),
+            box=tuple(round(v, 1) for v in box),
+            size=round(letters[0][5], 1),
+            bold=sum(1 for c in letters if c[6]) >= 0.6 * len(letters),
+        ))
+    return _page_of(number, float(page.get_width()), float(height), blocks, _table_blocks(tables), words)
+
+
+def _pdfium_chars(page, height: float) -> list[tuple]:
+    """(text, x0, top, x1, bottom, size, bold, space_before) per character but spaces, tops from the page top."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    textpage = page.get_textpage()
+    try:
+        handle = textpage.raw
+        count = raw.FPDFText_CountChars(handle)
+        rect = raw.FS_RECTF()
+        fonts: dict[int, bool] = {}
+        chars = []
+        get_unicode, get_box, get_size = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize
+        get_object, is_generated = raw.FPDFText_GetTextObject, raw.FPDFText_IsGenerated
+        space_before = False
+        for i in range(count):
+            code = get_unicode(handle, i)
+            if code in (0x0D, 0x0A, 0xFFFE, 0x02):
+                continue
+            text = LIGATURES.get(code) or chr(code)
+            if not text.strip():
+                space_before = True  # spaces, written or generated by PDFium for wide gaps, only separate words
+                continue
+            if is_generated(handle, i) == 1 or not get_box(handle, i, rect):
+                continue
+            size = get_size(handle, i)
+            obj = get_object(handle, i)
+            key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+            bold = fonts.get(key)
+            if bold is None:
+                bold = fonts[key] = _object_is_bold(obj)
+            top = height - rect.top
+            chars.append((text, rect.left, top, rect.right, top + size, size, bold, space_before))
+            space_before = False
+        return chars
+    finally:
+        textpage.close()
+
+
+def _object_is_bold(obj) -> bool:
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    if not obj:
+        return False
+    font = raw.FPDFTextObj_GetFont(obj)
+    if not font:
+        return False
+    buffer = ctypes.create_string_buffer(256)
+    length = raw.FPDFFont_GetBaseFontName(font, buffer, 256)
+    name = buffer.value.decode("latin-1", "ignore") if length else ""
+    return bool(re.search(r"bold|black|heavy|semibold", name, re.I))
+
+
+def _cluster_lines(chars: list[tuple]) -> list[list[tuple]]:
+    """Group characters whose tops are within Y_TOLERANCE of the previous one (sorted by top), as pdfplumber does."""
+    lines: list[list[tuple]] = []
+    last_top = None
+    for c in sorted(chars, key=lambda c: c[2]):
+        if last_top is None or c[2] - last_top > Y_TOLERANCE:
+            lines.append([])
+        lines[-1].append(c)
+        last_top = c[2]
+    return [sorted(line, key=lambda c: c[1]) for line in lines]
+
+
+def _split_words(line: list[tuple]) -> list[tuple[tuple, list[tuple]]]:
+    """Words of one line: (text, x0, top, x1, bottom) and their characters."""
+    out = []
+    word: list[tuple] = []
+    for c in [*line, None]:
+        gap = c is not None and word and (c[1] > word[-1][3] + X_TOLERANCE or c[1] < word[-1][1] - X_TOLERANCE
+                                          or len(c) > 7 and c[7])
+        if c is None or not c[0].strip() or gap:
+            if word:
+                out.append((("".join(ch[0] for ch in word), word[0][1], min(ch[2] for ch in word),
+                             max(ch[3] for ch in word), max(ch[4] for ch in word)), word))
+            word = [c] if c is not None and c[0].strip() else []
+        else:
+            word.append(c)
+    return out
+
+
+def _has_ruling_grid(page) -> bool:
+    """Enough horizontal and vertical rules (lines or rectangle sides) for a table of two rows and two columns."""
+    import pypdfium2.raw as raw
+
+    counts = [0, 0]  # horizontal, vertical
+    _count_rules(raw, [raw.FPDFPage_GetObject(page.raw, i) for i in range(raw.FPDFPage_CountObjects(page.raw))],
+                 counts, depth=0)
+    return counts[0] >= MIN_TABLE_RULES and counts[1] >= MIN_TABLE_RULES
+
+
+def _count_rules(raw, objects, counts: list[int], depth: int) -> None:
+    import ctypes
+
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for obj in objects:
+        if counts[0] >= MIN_TABLE_RULES and counts[1] >= MIN_TABLE_RULES:
+            return
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_FORM and depth < 4:
+            _count_rules(raw, [raw.FPDFFormObj_GetObject(obj, i) for i in range(raw.FPDFFormObj_CountObjects(obj))],
+                         counts, depth + 1)
+            continue
+        if kind != raw.FPDF_PAGEOBJ_PATH:
+            continue
+        if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        width, height = right.value - left.value, top.value - bottom.value
+        if height < RULE_THICKNESS and width >= RULE_THICKNESS:
+            counts[0] += 1
+        elif width < RULE_THICKNESS and height >= RULE_THICKNESS:
+            counts[1] += 1
+        else:
+            _count_segments(raw, obj, counts)
+
+
+def _count_segments(raw, path, counts: list[int]) -> None:
+    """Axis-parallel straight segments of one path (a rectangle has two of each)."""
+    import ctypes
+
+    x, y = ctypes.c_float(), ctypes.c_float()
+    prev = None
+    start = None
+    for i in range(min(raw.FPDFPath_CountSegments(path), MAX_PATH_SEGMENTS)):
+        segment = raw.FPDFPath_GetPathSegment(path, i)
+        raw.FPDFPathSegment_GetPoint(segment, x, y)
+        point = (x.value, y.value)
+        kind = raw.FPDFPathSegment_GetType(segment)
+        if kind == raw.FPDF_SEGMENT_LINETO and prev is not None:
+            _count_edge(prev, point, counts)
+        elif kind == raw.FPDF_SEGMENT_MOVETO:
+            start = point
+        if raw.FPDFPathSegment_GetClose(segment) and start is not None:
+            _count_edge(point, start, counts)
+        prev = point
+
+
+def _count_edge(a, b, counts: list[int]) -> None:
+    dx, dy = abs(a[0] - b[0]), abs(a[1] - b[1])
+    if dy < RULE_THICKNESS <= dx:
+        counts[0] += 1
+    elif dx < RULE_THICKNESS <= dy:
+        counts[1] += 1
+
+
+def _find_tables(page) -> list:
     """Only pages with ruling lines can hold the bordered tables pdfplumber finds reliably."""
     if not (page.lines or page.rects):
         return []
@@ -199,15 +420,10 @@ def _is_bold(chars: list[dict]) -> bool:
 
 
 def _words_of(chars: list[dict]):
-    word: list[dict] = []
-    for c in [*chars, None]:
-        if c is None or not c["text"].strip():
-            if word:
-                yield ("".join(ch["text"] for ch in word), round(word[0]["x0"], 1), round(min(ch["top"] for ch in word), 1),
-                       round(word[-1]["x1"], 1), round(max(ch["bottom"] for ch in word), 1))
-            word = []
-        else:
-            word.append(c)
+    """pdfplumber's line chars hold no spaces: words are split at gaps wider than X_TOLERANCE too."""
+    line = [(c["text"], c["x0"], c["top"], c["x1"], c["bottom"]) for c in chars]
+    for word, _ in _split_words(line):
+        yield (word[0], *(round(v, 1) for v in word[1:]))
 
 
 def _clean(text: str) -> str:
@@ -217,11 +433,14 @@ def _clean(text: str) -> str:
 
 def pdf_title(path: Path) -> str | None:
     """The Title field of the PDF's metadata, when it has one."""
+    import pypdfium2 as pdfium
+
     try:
-        with pdfplumber.open(path) as pdf:
-            title = pdf.metadata.get("Title")
+        pdf = pdfium.PdfDocument(path)
+        try:
+            title = pdf.get_metadata_value("Title")
+        finally:
+            pdf.close()
     except Exception:  # metadata is optional: a paper without it is still read
         return None
-    if isinstance(title, bytes):
-        title = title.decode("utf-8", "ignore")
     return str(title).strip() if title else None

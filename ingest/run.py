@@ -1,8 +1,10 @@
 """The batch: find PDFs, skip what is unchanged, ingest the rest file by file, report each.
 
 This is the only place that catches per-file errors: a bad file becomes a "failed" report
-with its reason and the batch goes on. Each document commits in one transaction, so a
-killed run loses at most the file it was on, and the next run picks up from there.
+with its reason and the batch goes on. Files are read in parallel worker processes while the
+main process embeds the chunks of several files at once; each document then commits in its
+own transaction, so a killed run loses at most the files of one embedding batch, and the next
+run picks up from there.
 """
 
 from __future__ import annotations
@@ -19,19 +21,21 @@ from pathlib import Path
 from .chunk import chunk_document
 from .commitments import CommitmentRow, commitment_embedding_text, extract_commitments
 from .describe import describe
-from .embed import Embedder, chunk_embedding_text, load_embedder
-from .errors import PanelqaError, UnreadableFile
+from .embed import Embedder, chunk_embedding_text, default_backend, load_embedder
+from .errors import IndexMismatch, PanelqaError, UnreadableFile
 from .extract import extract_pages, pdf_title
 from .ledger import LedgerRow, extract_ledger, ledger_embedding_text
 from .records import Chunk, Document, Page
 from .settings import Settings
-from .store import Store, check_model, read_manifest
+from .store import Store, check_model, index_backend, read_manifest
 
 __all__ = ["FileReport", "BatchReport", "ingest_paths", "find_pdfs", "prepare_file"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
+EMBED_BATCH_TEXTS = 256  # texts of several files are embedded together, up to this many, so batches stay full
+WORKER_NICENESS = 10  # readers yield the CPU to embedding, which is the longer stage; they use what it leaves
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,7 @@ class BatchReport:
     index_dir: str
     files: tuple[FileReport, ...]
     elapsed_s: float
-    stage_s: dict = field(default_factory=dict)  # seconds per stage: extract, embed, store
+    stage_s: dict = field(default_factory=dict)  # seconds per stage: extract, chunk (and describe), embed, store
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -78,6 +82,7 @@ class Prepared:
     seconds: float = 0.0
     ledger: tuple[LedgerRow, ...] = ()
     commitments: tuple[CommitmentRow, ...] = ()
+    extract_s: float = 0.0  # of seconds, the part spent reading the PDF (the rest: describe and chunk)
 
 
 def find_pdfs(paths: Iterable[str | Path]) -> list[Path]:
@@ -108,6 +113,7 @@ def prepare_file(path: str, doc_id: str) -> Prepared:
     start = time.perf_counter()
     try:
         pages = extract_pages(Path(path))
+        extract_s = time.perf_counter() - start
         doc = describe(Path(path), doc_id, pages, pdf_title(Path(path)))
         chunks = chunk_document(doc, pages)
     except UnreadableFile as exc:
@@ -117,7 +123,7 @@ def prepare_file(path: str, doc_id: str) -> Prepared:
         return Prepared(path, None, (), (), error=f"could not be read ({type(exc).__name__}: {exc})")
     ledger, commitments = _extract_rows(path, doc, pages, chunks)
     return Prepared(path, doc, tuple(pages), tuple(chunks), seconds=time.perf_counter() - start,
-                    ledger=ledger, commitments=commitments)
+                    ledger=ledger, commitments=commitments, extract_s=extract_s)
 
 
 def _extract_rows(path: str, doc: Document, pages: list[Page], chunks: list[Chunk]):
@@ -135,9 +141,15 @@ def ingest_paths(paths: Iterable[str | Path], settings: Settings, *, prune: bool
     """Bring the index up to date with these files; return one report per file."""
     start = time.perf_counter()
     files = find_pdfs(paths)
-    check_model(settings.index_dir, settings.model)
+    manifest = read_manifest(settings.index_dir)
+    backend = (settings.backend or (index_backend(manifest) if manifest else None)
+               or getattr(embedder, "backend", None) or default_backend())
+    check_model(settings.index_dir, settings.model, backend)
+    if getattr(embedder, "backend", backend) != backend:
+        raise IndexMismatch(f"{settings.index_dir}/ is embedded with the {backend} backend, not "
+                            f"{embedder.backend}; ingest into a new --index folder to change backends.")
     reports: list[FileReport] = []
-    stage = {"extract": 0.0, "embed": 0.0, "store": 0.0, "hash": 0.0}
+    stage = {"extract": 0.0, "chunk": 0.0, "embed": 0.0, "store": 0.0, "hash": 0.0}
 
     def report(r: FileReport) -> None:
         reports.append(r)
@@ -171,10 +183,41 @@ def ingest_paths(paths: Iterable[str | Path], settings: Settings, *, prune: bool
             todo.append((key, doc_id, size, row["doc_id"] if row is not None else None))
         stage["hash"] = time.perf_counter() - t
 
-        embedder = embedder or (load_embedder(settings.model) if todo else None)
-        for prepared, (key, doc_id, size, replaces) in _prepare_all(todo, workers):
+        embedder = embedder or (load_embedder(settings.model, backend) if todo else None)
+        pending: list[tuple[Prepared, str, int, str | None]] = []
+
+        def flush() -> None:
+            """Embed the pending files' chunks in one call, then store each file in its own transaction."""
+            t = time.perf_counter()
+            texts = []
+            for prepared, _, _, _ in pending:  # per file: chunks, then ledger rows, then commitments
+                texts += [chunk_embedding_text(c, prepared.doc) for c in prepared.chunks]
+                texts += [ledger_embedding_text(r) for r in prepared.ledger]
+                texts += [commitment_embedding_text(r) for r in prepared.commitments]
+            vectors = embedder.embed(texts)
+            t2 = time.perf_counter()
+            stage["embed"] += t2 - t
+            offset = 0
+            for prepared, key, size, replaces in pending:
+                n, m, c = len(prepared.chunks), len(prepared.ledger), len(prepared.commitments)
+                mine = vectors[offset:offset + n + m + c]
+                offset += n + m + c
+                t3 = time.perf_counter()
+                store.write_document(prepared.doc, list(prepared.pages), list(prepared.chunks), mine[:n], size,
+                                     replaces=replaces, ledger=prepared.ledger, commitments=prepared.commitments,
+                                     ledger_vectors=mine[n:n + m], commitment_vectors=mine[n + m:])
+                stage["store"] += time.perf_counter() - t3
+                share = (t2 - t) * len(prepared.chunks) / max(1, len(texts))
+                report(FileReport(key, "updated" if replaces else "added", pages=len(prepared.pages),
+                                  chunks=len(prepared.chunks), seconds=prepared.seconds + share,
+                                  pages_without_text=prepared.doc.pages_without_text))
+            pending.clear()
+
+        for prepared, (key, doc_id, size, replaces), next_ready in _prepare_all(todo, workers):
             if replaces and replaces.startswith("duplicate:"):
                 owner = replaces.removeprefix("duplicate:")
+                if any(p.doc is not None and p.doc.doc_id == doc_id for p, _, _, _ in pending):
+                    flush()  # the first copy must be stored before this one can point to it
                 if store.primary_file(doc_id):
                     store.record_duplicate(key, doc_id, size, owner)
                     report(FileReport(key, "duplicate", reason=f"same bytes as {owner}"))
@@ -182,23 +225,13 @@ def ingest_paths(paths: Iterable[str | Path], settings: Settings, *, prune: bool
             if prepared.error:
                 report(FileReport(key, "failed", reason=prepared.error))
                 continue
-            stage["extract"] += prepared.seconds
-            t = time.perf_counter()
-            texts = [chunk_embedding_text(c, prepared.doc) for c in prepared.chunks]
-            texts += [ledger_embedding_text(r) for r in prepared.ledger]
-            texts += [commitment_embedding_text(r) for r in prepared.commitments]
-            all_vectors = embedder.embed(texts)  # one call per file: chunks, ledger rows, commitments
-            n, m = len(prepared.chunks), len(prepared.ledger)
-            vectors = all_vectors[:n]
-            t2 = time.perf_counter()
-            stage["embed"] += t2 - t
-            store.write_document(prepared.doc, list(prepared.pages), list(prepared.chunks), vectors, size,
-                                 replaces=replaces, ledger=prepared.ledger, commitments=prepared.commitments,
-                                 ledger_vectors=all_vectors[n:n + m], commitment_vectors=all_vectors[n + m:])
-            stage["store"] += time.perf_counter() - t2
-            report(FileReport(key, "updated" if replaces else "added", pages=len(prepared.pages),
-                              chunks=len(prepared.chunks), seconds=prepared.seconds + time.perf_counter() - t,
-                              pages_without_text=prepared.doc.pages_without_text))
+            stage["extract"] += prepared.extract_s
+            stage["chunk"] += prepared.seconds - prepared.extract_s
+            pending.append((prepared, key, size, replaces))
+            if not next_ready or sum(len(p.chunks) for p, _, _, _ in pending) >= EMBED_BATCH_TEXTS:
+                flush()
+        if pending:
+            flush()
 
         if prune:
             wanted = {str(p) for p in files}
@@ -213,8 +246,8 @@ def ingest_paths(paths: Iterable[str | Path], settings: Settings, *, prune: bool
         manifest = read_manifest(settings.index_dir)
         changed = any(r.status in ("added", "updated", "pruned", "duplicate") for r in reports)
         if changed or manifest is None or manifest.get("chunk_count") != store.chunk_count():
-            dim = embedder.dim if embedder else (manifest or {}).get("dim") or load_embedder(settings.model).dim
-            store.write_vectors(settings.model, dim)
+            dim = embedder.dim if embedder else (manifest or {}).get("dim") or load_embedder(settings.model, backend).dim
+            store.write_vectors(settings.model, dim, backend)
         stage["store"] += time.perf_counter() - t
     return BatchReport(str(settings.index_dir), tuple(reports), time.perf_counter() - start, stage)
 
@@ -224,14 +257,26 @@ def _under(path: Path, roots: list[Path]) -> bool:
 
 
 def _prepare_all(todo, workers: int):
-    """Parse files in worker processes while the main process embeds and stores."""
+    """Parse files in worker processes while the main process embeds and stores.
+
+    Yields (prepared, item, next_ready): next_ready says the next file is already parsed, so the caller
+    can gather several files into one embedding batch without waiting for a reader.
+    """
     if not todo:
         return
     if workers <= 1 or len(todo) == 1:
         for item in todo:
-            yield prepare_file(item[0], item[1]), item
+            yield prepare_file(item[0], item[1]), item, False
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_lower_priority) as pool:
         futures = [pool.submit(prepare_file, item[0], item[1]) for item in todo]
-        for future, item in zip(futures, todo, strict=True):
-            yield future.result(), item
+        for n, (future, item) in enumerate(zip(futures, todo, strict=True)):
+            prepared = future.result()
+            yield prepared, item, n + 1 < len(futures) and futures[n + 1].done()
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(WORKER_NICENESS)
+    except OSError:  # not permitted here: readers then share the CPU evenly, which is only slower
+        pass

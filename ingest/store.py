@@ -24,8 +24,9 @@ from .commitments import CommitmentRow
 from .errors import IndexMismatch, PanelqaError
 from .ledger import LEDGER_VERSION, LedgerRow
 from .records import Chunk, Document, Fact, Page
+from .vectors import build_index
 
-__all__ = ["Store", "StoredDocument", "SCHEMA_VERSION", "DB_NAME", "FAISS_NAME", "MANIFEST_NAME"]
+__all__ = ["Store", "StoredDocument", "index_backend", "SCHEMA_VERSION", "DB_NAME", "FAISS_NAME", "MANIFEST_NAME"]
 
 log = logging.getLogger(__name__)
 
@@ -269,21 +270,16 @@ class Store:
         return ids, vectors
 
     def build_faiss(self, dim: int):
-        import faiss
-
         ids, vectors = self.embeddings()
-        index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
-        if len(ids):
-            index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
-        return index
+        return build_index(dim, ids, vectors)
 
-    def write_vectors(self, model_name: str, dim: int) -> None:
+    def write_vectors(self, model_name: str, dim: int, backend: str = "torch") -> None:
         """Rebuild vectors.faiss from the database, then the manifest; each file replaced atomically."""
         import faiss
 
         index = self.build_faiss(dim)
         _atomic_write(self.index_dir / FAISS_NAME, faiss.serialize_index(index).tobytes())
-        manifest = {"schema_version": SCHEMA_VERSION, "model": model_name, "dim": dim,
+        manifest = {"schema_version": SCHEMA_VERSION, "model": model_name, "backend": backend, "dim": dim,
                     "chunker_version": CHUNKER_VERSION, "chunk_count": int(index.ntotal),
                     "written_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
         _atomic_write(self.index_dir / MANIFEST_NAME, json.dumps(manifest, indent=2).encode())
@@ -320,12 +316,21 @@ def read_manifest(index_dir: Path) -> dict | None:
         return None
 
 
-def check_model(index_dir: Path, model_name: str) -> None:
+def check_model(index_dir: Path, model_name: str, backend: str | None = None) -> None:
     manifest = read_manifest(index_dir)
     if manifest and manifest.get("model") != model_name:
         raise IndexMismatch(
             f"{index_dir}/ was built with {manifest.get('model')}, not {model_name}; "
             f"use --model {manifest.get('model')} or ingest again into a new --index folder.")
+    if manifest and backend and index_backend(manifest) != backend:
+        raise IndexMismatch(
+            f"{index_dir}/ was embedded with the {index_backend(manifest)} backend, not {backend}; "
+            f"set PANELQA_BACKEND={index_backend(manifest)} or ingest again into a new --index folder.")
+
+
+def index_backend(manifest: dict) -> str:
+    """The embedding backend that built an index; indexes from before backends were recorded used torch."""
+    return manifest.get("backend") or "torch"
 
 
 def document_from_row(row: sqlite3.Row) -> Document:

@@ -14,10 +14,6 @@ from search.index import SearchIndex, open_index
 
 __all__ = ["settings", "embedder", "current_index", "NO_PAPERS", "IndexState"]
 
-# One question is one short sentence: torch's intra-op threads add nothing to it, and on a busy machine they
-# spin-wait. Measured on the 2-CPU dev box under load: 0.75 s per query embedding with 2 threads, 0.02 s with 1.
-TORCH_THREADS = 1
-
 NO_PAPERS = ("No papers are indexed yet: add PDFs on the Papers page, "
              "or run \"panelqa ingest corpus/\" in a terminal and reload this page.")
 
@@ -28,10 +24,7 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner="Loading the language model (once per server)...")
 def embedder(model: str) -> Embedder:
-    """The sentence model, shared by every session of this server process."""
-    import torch
-
-    torch.set_num_threads(TORCH_THREADS)
+    """The sentence model, shared by every session of this server process (it embeds a question on one thread)."""
     return load_embedder(model)
 
 

@@ -8,6 +8,7 @@ from .index import SearchIndex
 from .records import Hit, Query
 
 DEFAULT_CANDIDATES = 100
+FILTERED_NPROBE_FACTOR = 4
 
 
 def retrieve(index: SearchIndex, query: Query, k: int, allowed: set[int] | None = None,
@@ -21,6 +22,11 @@ def retrieve(index: SearchIndex, query: Query, k: int, allowed: set[int] | None 
     q = np.ascontiguousarray(q.reshape(1, -1), dtype=np.float32)
     params = None
     if allowed is not None:
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.fromiter(allowed, dtype=np.int64)))
+        selector = faiss.IDSelectorBatch(np.fromiter(allowed, dtype=np.int64))
+        if hasattr(index.faiss, "nprobe"):  # IVF: a filter leaves fewer vectors per list, so scan more lists
+            nlist = index.faiss.nlist
+            params = faiss.SearchParametersIVF(sel=selector, nprobe=min(nlist, FILTERED_NPROBE_FACTOR * index.faiss.nprobe))
+        else:
+            params = faiss.SearchParameters(sel=selector)
     scores, ids = index.faiss.search(q, k, params=params) if params else index.faiss.search(q, k)
     return [Hit(int(i), float(s), n + 1) for n, (i, s) in enumerate(zip(ids[0], scores[0], strict=True)) if i >= 0]

@@ -15,7 +15,7 @@ import numpy as np
 from ingest.embed import Embedder, load_embedder
 from ingest.errors import PanelqaError
 from ingest.records import Document
-from ingest.store import DB_NAME, FAISS_NAME, MANIFEST_NAME, Store, check_model, read_manifest
+from ingest.store import DB_NAME, FAISS_NAME, MANIFEST_NAME, Store, check_model, index_backend, read_manifest
 
 from .records import Query
 
@@ -46,7 +46,8 @@ class SearchIndex:
     def __init__(self, index_dir: Path, model_name: str, embedder: Embedder | None = None):
         self.index_dir = Path(index_dir)
         self.model_name = model_name
-        check_model(self.index_dir, model_name)
+        self.backend = index_backend(read_manifest(self.index_dir) or {})
+        check_model(self.index_dir, model_name, self.backend)
         self.store = Store(self.index_dir, read_only=True)
         self.lock = threading.Lock()
         self.documents: dict[str, Document] = {s.document.doc_id: s.document for s in self.store.documents()}
@@ -64,8 +65,8 @@ class SearchIndex:
 
     @property
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = load_embedder(self.model_name)
+        if self._embedder is None or getattr(self._embedder, "backend", self.backend) != self.backend:
+            self._embedder = load_embedder(self.model_name, self.backend)  # queries as the index was embedded
         return self._embedder
 
     @property
