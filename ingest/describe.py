@@ -28,7 +28,9 @@ _FY = re.compile(r"(?<![\d/])(?:(20\d\d|19\d\d)\s*[/-]\s*(\d{2}|\d{4})|(\d{2})/(
 _BODY_PATTERNS = [
     re.compile(r"Office of the Police (?:&|and) Crime Commissioner for (?:the )?[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?"),
     re.compile(r"(?:[A-Z][A-Za-z&'-]+ ){1,4}Police and Crime Panel"),
-    re.compile(r"(?:[A-Z][A-Za-z&'-]+ ){0,6}(?:Panel|Board|Committee|Council|Commission|Forum|Group|Authority)\b"),
+    # capitalised words, joined by "and", "of", "for" or "&" as names are: "Crime and Justice Transparency Sector Panel"
+    re.compile(r"(?:[A-Z][A-Za-z&'-]+ (?:(?:and|of|for|&) (?=[A-Z]))?){0,6}"
+               r"(?:Panel|Board|Committee|Council|Commission|Forum|Group|Authority)\b"),
 ]
 _BODY_STOP = {"The", "A", "An", "Of", "Meeting", "Minutes", "Agenda", "Report", "To", "For", "And", "Paper", "Item"}
 _TYPE_RULES = [

@@ -73,3 +73,14 @@ def test_sample_financial_years(described):
 def test_sample_bodies(described):
     assert described[REPORT].body.value == "Office of the Police & Crime Commissioner for Thames Valley"
     assert described[MINUTES_2018].body.value == "Thames Valley Police and Crime Panel"
+
+
+def test_issue_body_names_keep_their_small_joining_words(tmp_path, make_pdf):
+    from ingest.describe import describe
+    from ingest.extract import extract_pages
+
+    pdf = make_pdf(tmp_path / "minutes.pdf", pages=[
+        "Crime and Justice Transparency Sector Panel\n10:00-11:30, 14 February 2014\nMinutes"])
+    doc = describe(pdf, "x", extract_pages(pdf))
+    assert doc.body.value == "Crime and Justice Transparency Sector Panel"
+    assert doc.meeting_date.value == "2014-02-14"
