@@ -29,7 +29,7 @@ from .records import Chunk, Document, Page
 from .settings import Settings
 from .store import Store, check_model, index_backend, read_manifest
 
-__all__ = ["FileReport", "BatchReport", "ingest_paths", "find_pdfs", "prepare_file"]
+__all__ = ["FileReport", "BatchReport", "ingest_paths", "find_pdfs", "prepare_file", "file_hash"]
 
 log = logging.getLogger(__name__)
 

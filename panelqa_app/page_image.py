@@ -7,13 +7,13 @@ that doc_id. Nothing typed or sent by the browser becomes a path.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from pathlib import Path
 
 import pdfplumber
 
+from ingest.run import file_hash
 from search.index import SearchIndex
 
 __all__ = ["indexed_pdf", "page_boxes", "render_page", "DEFAULT_RESOLUTION"]
@@ -24,14 +24,6 @@ HIGHLIGHT_STROKE = (230, 150, 0, 255)
 MARGIN_PT = 1.0
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def indexed_pdf(index: SearchIndex, doc_id: str) -> Path | None:
     """The file of an indexed document, if it is still where it was ingested and unchanged; else None."""
     if doc_id not in index.documents:
@@ -39,7 +31,7 @@ def indexed_pdf(index: SearchIndex, doc_id: str) -> Path | None:
     rows = index.execute("SELECT path FROM files WHERE doc_id = ? ORDER BY status DESC, path", (doc_id,))
     for (raw,) in rows:
         for path in (Path(raw), index.index_dir.parent / raw):
-            if path.is_file() and _sha256(path) == doc_id:
+            if path.is_file() and file_hash(path) == doc_id:
                 return path
     return None
 
