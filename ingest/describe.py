@@ -57,7 +57,7 @@ def describe(path: Path, doc_id: str, pages: list[Page], pdf_title: str | None =
         source=str(path),
         file_name=path.name,
         title=title,
-        body=_body(head_text, pdf_title, head_source),
+        body=_body(head_text, pdf_title, head_source) or panel_of_minutes(all_text),
         doc_type=_doc_type(path, title, head_text, head_source),
         meeting_date=_meeting_date(path, head_text, pdf_title, head_source),
         financial_years=find_financial_years(path.stem, all_text, pdf_title),
@@ -93,6 +93,31 @@ def _body(head_text: str, pdf_title: str | None, head_source: str) -> Fact | Non
                 if name:
                     return Fact(name, source)
     return None
+
+
+_PANEL_MINUTES = re.compile(r"\b[Tt]he Panel (?:was|were|received|noted|agreed|asked|considered)\b")
+_PCC = re.compile(r"\bPolice and Crime Commissioner\b|\b(?:Deputy )?PCC\b")
+_AREA = re.compile(r"\b(?:across the|for the|for|in the)\s+((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)\b(?! (?:Police|Crime|Court))")
+_NOT_AREAS = {"Panel", "Plan", "Police", "Home Office", "Members", "Ministry", "Justice", "Government", "Office"}
+MIN_AREA_MENTIONS = 2
+
+
+def panel_of_minutes(text: str) -> Fact | None:
+    """A Police and Crime Panel's minutes often never name the panel: "the Panel" hears the PCC's report.
+    The name is then the panel type and the one area the text keeps naming, and the Fact says so."""
+    if not (_PANEL_MINUTES.search(text) and _PCC.search(text)):
+        return None
+    areas: dict[str, int] = {}
+    for match in _AREA.finditer(text):
+        area = match.group(1)
+        if area not in _NOT_AREAS and not any(w in _NOT_AREAS for w in area.split()):
+            areas[area] = areas.get(area, 0) + 1
+    named = sorted(areas.items(), key=lambda kv: -kv[1])
+    if not named or named[0][1] < MIN_AREA_MENTIONS or len(named) > 1 and named[1][1] == named[0][1]:
+        return None
+    area, count = named[0]
+    return Fact(f"{area} Police and Crime Panel",
+                f"inferred: minutes of 'the Panel' on the PCC's report; '{area}' named {count} times")
 
 
 def _titlecase_caps(text: str) -> str:

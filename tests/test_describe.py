@@ -84,3 +84,23 @@ def test_issue_body_names_keep_their_small_joining_words(tmp_path, make_pdf):
     doc = describe(pdf, "x", extract_pages(pdf))
     assert doc.body.value == "Crime and Justice Transparency Sector Panel"
     assert doc.meeting_date.value == "2014-02-14"
+
+
+def test_minutes_that_never_name_their_panel_get_an_inferred_body_that_says_so(sample_corpus):
+    from ingest.describe import describe
+    from ingest.extract import extract_pages
+
+    pdf = sample_corpus / "2020-21 Panel minutes - Reducing Re-offending performance report (Year 4, Q3).pdf"
+    body = describe(pdf, "x", extract_pages(pdf)).body
+    assert body.value == "Thames Valley Police and Crime Panel"
+    assert body.source.startswith("inferred:"), "an inferred value is marked as inferred"
+
+
+def test_no_panel_is_inferred_without_the_panel_and_its_commissioner(tmp_path, make_pdf):
+    from ingest.describe import describe
+    from ingest.extract import extract_pages
+
+    pdf = make_pdf(tmp_path / "notes.pdf", pages=[
+        "Notes of a meeting about buses across the Thames Valley.\nThe Panel was told that buses across the "
+        "Thames Valley run late."])
+    assert describe(pdf, "x", extract_pages(pdf)).body is None, "no Police and Crime Commissioner: no guess"
