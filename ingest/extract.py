@@ -111,7 +111,7 @@ def _explain(path: Path, exc: Exception) -> str:
 
 def _read_page(page, pdfium_page=None) -> Page:
     """A page with tables: pdfplumber finds them; lines come from PDFium when given, else from pdfplumber."""
-    tables = _find_tables(page)
+    tables = _find_tables(page, lines_from_pdfium=pdfium_page is not None)
     if pdfium_page is not None:
         return _read_pdfium_page(pdfium_page, page.page_number, tables)
     blocks: list[Block] = []
@@ -338,14 +338,21 @@ def _add_edge(p, q, edges: list[dict]) -> None:
                       "orientation": "v", "object_type": "line"})
 
 
-def _find_tables(page) -> list:
-    """Only pages with ruling lines can hold the bordered tables pdfplumber finds reliably."""
-    if not (page.lines or page.rects):
-        return []
+def _find_tables(page, lines_from_pdfium: bool = False) -> list:
+    """Only pages with ruling lines can hold the bordered tables pdfplumber finds reliably.
+
+    When the page's lines come from PDFium, pdfplumber turns into char records only the chars inside a table.
+    """
     from pdfplumber.table import Table
 
+    lt_chars = _parse_all_but_chars(page) if lines_from_pdfium else []
+    if not (page.lines or page.rects):
+        return []
+    tables = page.find_tables()  # the "lines" strategy reads ruling lines only, never chars
+    if lines_from_pdfium:
+        page._objects["char"] = [page.process_object(c) for c in lt_chars if _char_in_any(c, page, tables)]
     found = []
-    for table in page.find_tables():
+    for table in tables:
         x0, top, x1, bottom = table.bbox  # a cell reads only the chars inside it: hand it no others
         near = page.filter(lambda o, x0=x0, top=top, x1=x1, bottom=bottom: o.get("object_type") != "char" or (
             x0 - 1 <= (o["x0"] + o["x1"]) / 2 <= x1 + 1 and top - 1 <= (o["top"] + o["bottom"]) / 2 <= bottom + 1))
@@ -354,6 +361,39 @@ def _find_tables(page) -> list:
         if len(cells) >= MIN_TABLE_ROWS and max(len(r) for r in cells) >= MIN_TABLE_COLS:
             found.append(table)
     return found
+
+
+def _parse_all_but_chars(page) -> list:
+    """Fill pdfplumber's object cache as Page.parse_objects does, leaving the chars as pdfminer's LTChars.
+
+    Turning every char into pdfplumber's dict is most of the parse; a page read by PDFium needs only a table's.
+    """
+    from pdfminer.layout import LTAnno, LTChar, LTContainer
+
+    objects: dict[str, list] = {}
+    lt_chars: list = []
+    stack = [iter(page.layout._objs)]
+    while stack:
+        obj = next(stack[-1], None)
+        if obj is None:
+            stack.pop()
+        elif isinstance(obj, LTContainer):  # opened without LAParams: a container stands for its children
+            stack.append(iter(obj._objs))
+        elif isinstance(obj, LTChar):
+            lt_chars.append(obj)
+        elif not isinstance(obj, LTAnno):
+            record = page.process_object(obj)
+            objects.setdefault(record["object_type"], []).append(record)
+    page._objects = objects
+    return lt_chars
+
+
+def _char_in_any(char, page, tables) -> bool:
+    """The char's centre, in pdfplumber's coordinates, lies inside (or within a point of) one of the tables."""
+    mb_x0, mb_top = page.mediabox[:2]
+    cx = (char.x0 + char.x1) / 2 + mb_x0
+    cy = page.height + mb_top - (char.y0 + char.y1) / 2
+    return any(t.bbox[0] - 2 <= cx <= t.bbox[2] + 2 and t.bbox[1] - 2 <= cy <= t.bbox[3] + 2 for t in tables)
 
 
 def table_row_text(rows: tuple[tuple[str, ...], ...], header: tuple[str, ...] | None = None) -> str:
