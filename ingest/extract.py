@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import Counter
@@ -192,7 +193,7 @@ def _pdfium_chars(page, height: float) -> list[tuple]:
         fonts: dict[int, bool] = {}
         chars = []
         get_unicode, get_box, get_size = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize
-        get_object, is_generated = raw.FPDFText_GetTextObject, raw.FPDFText_IsGenerated
+        get_object, is_generated = _text_object_address(), raw.FPDFText_IsGenerated
         space_before = False
         for i in range(count):
             code = get_unicode(handle, i)
@@ -205,17 +206,28 @@ def _pdfium_chars(page, height: float) -> list[tuple]:
             if is_generated(handle, i) == 1 or not get_box(handle, i, rect):
                 continue
             size = get_size(handle, i)
-            obj = get_object(handle, i)
-            key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+            key = get_object(handle, i) or 0
             bold = fonts.get(key)
             if bold is None:
-                bold = fonts[key] = _object_is_bold(obj)
+                bold = fonts[key] = _object_is_bold(ctypes.cast(key, raw.FPDF_PAGEOBJECT) if key else None)
             top = height - rect.top
             chars.append((text, rect.left, top, rect.right, top + size, size, bold, space_before))
             space_before = False
         return chars
     finally:
         textpage.close()
+
+
+@functools.cache
+def _text_object_address():
+    """FPDFText_GetTextObject returning the object's address as an int: casting each char's pointer is slow."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    fn = raw.FPDFText_GetTextObject
+    prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, *fn.argtypes)
+    return prototype(ctypes.cast(fn, ctypes.c_void_p).value)
 
 
 def _object_is_bold(obj) -> bool:
