@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import Counter
@@ -20,8 +21,10 @@ MIN_TABLE_ROWS = 2
 MIN_TABLE_COLS = 2
 X_TOLERANCE = 3.0  # pdfplumber's default: a wider gap between characters starts a new word
 Y_TOLERANCE = 3.0  # pdfplumber's default: characters whose tops differ less share a line
-MIN_TABLE_RULES = 3  # horizontal and vertical rules a page needs before pdfplumber looks for tables
-RULE_THICKNESS = 2.0  # a path thinner than this (points) is a rule
+MIN_GRID_EDGES = 4  # a grid of two cells has at least four ruling lines
+GRID_TOLERANCE = 3.0  # pdfplumber's default snap, join and intersection tolerances, in points
+MIN_GRID_CELLS = 2  # cells a ruled grid needs before pdfplumber looks for tables on its page
+EDGE_SLANT = 0.5  # a segment that drifts less than this across its length is horizontal or vertical
 MAX_PATH_SEGMENTS = 5000
 LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "ft", 0xFB06: "st"}
 PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?-?\s*\d{1,4}\s*-?(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
@@ -109,7 +112,7 @@ def _explain(path: Path, exc: Exception) -> str:
 
 def _read_page(page, pdfium_page=None) -> Page:
     """A page with tables: pdfplumber finds them; lines come from PDFium when given, else from pdfplumber."""
-    tables = _find_tables(page)
+    tables = _find_tables(page, lines_from_pdfium=pdfium_page is not None)
     if pdfium_page is not None:
         return _read_pdfium_page(pdfium_page, page.page_number, tables)
     blocks: list[Block] = []
@@ -190,7 +193,7 @@ def _pdfium_chars(page, height: float) -> list[tuple]:
         fonts: dict[int, bool] = {}
         chars = []
         get_unicode, get_box, get_size = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize
-        get_object, is_generated = raw.FPDFText_GetTextObject, raw.FPDFText_IsGenerated
+        get_object, is_generated = _text_object_address(), raw.FPDFText_IsGenerated
         space_before = False
         for i in range(count):
             code = get_unicode(handle, i)
@@ -203,17 +206,28 @@ def _pdfium_chars(page, height: float) -> list[tuple]:
             if is_generated(handle, i) == 1 or not get_box(handle, i, rect):
                 continue
             size = get_size(handle, i)
-            obj = get_object(handle, i)
-            key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+            key = get_object(handle, i) or 0
             bold = fonts.get(key)
             if bold is None:
-                bold = fonts[key] = _object_is_bold(obj)
+                bold = fonts[key] = _object_is_bold(ctypes.cast(key, raw.FPDF_PAGEOBJECT) if key else None)
             top = height - rect.top
             chars.append((text, rect.left, top, rect.right, top + size, size, bold, space_before))
             space_before = False
         return chars
     finally:
         textpage.close()
+
+
+@functools.cache
+def _text_object_address():
+    """FPDFText_GetTextObject returning the object's address as an int: casting each char's pointer is slow."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    fn = raw.FPDFText_GetTextObject
+    prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, *fn.argtypes)
+    return prototype(ctypes.cast(fn, ctypes.c_void_p).value)
 
 
 def _object_is_bold(obj) -> bool:
@@ -262,79 +276,136 @@ def _split_words(line: list[tuple]) -> list[tuple[tuple, list[tuple]]]:
 
 
 def _has_ruling_grid(page) -> bool:
-    """Enough horizontal and vertical rules (lines or rectangle sides) for a table of two rows and two columns."""
+    """pdfplumber's own table finder, run on the page's ruling lines as PDFium draws them, finds a grid of cells.
+
+    Only these pages pay for pdfplumber's full parse; borders, underlines and boxes around a heading form no grid.
+    """
     import pypdfium2.raw as raw
+    from pdfplumber import table as plumber_table
+    from pdfplumber.utils import filter_edges
 
-    counts = [0, 0]  # horizontal, vertical
-    _count_rules(raw, [raw.FPDFPage_GetObject(page.raw, i) for i in range(raw.FPDFPage_CountObjects(page.raw))],
-                 counts, depth=0)
-    return counts[0] >= MIN_TABLE_RULES and counts[1] >= MIN_TABLE_RULES
+    edges: list[dict] = []
+    objects = [raw.FPDFPage_GetObject(page.raw, i) for i in range(raw.FPDFPage_CountObjects(page.raw))]
+    _collect_edges(raw, objects, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), page.get_height(), edges, depth=0)
+    if len(edges) < MIN_GRID_EDGES:
+        return False
+    edges = plumber_table.merge_edges(filter_edges(edges, min_length=1), GRID_TOLERANCE, GRID_TOLERANCE,
+                                      GRID_TOLERANCE, GRID_TOLERANCE)
+    edges = filter_edges(edges, min_length=GRID_TOLERANCE)
+    cells = plumber_table.intersections_to_cells(
+        plumber_table.edges_to_intersections(edges, GRID_TOLERANCE, GRID_TOLERANCE))
+    return any(len(group) >= MIN_GRID_CELLS for group in plumber_table.cells_to_tables(cells))
 
 
-def _count_rules(raw, objects, counts: list[int], depth: int) -> None:
+def _collect_edges(raw, objects, matrix, height: float, edges: list[dict], depth: int) -> None:
+    """Axis-parallel straight segments of every path, in page space with tops from the page top."""
     import ctypes
 
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    fs = raw.FS_MATRIX()
     for obj in objects:
-        if counts[0] >= MIN_TABLE_RULES and counts[1] >= MIN_TABLE_RULES:
-            return
         kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_FORM and depth < 4:
-            _count_rules(raw, [raw.FPDFFormObj_GetObject(obj, i) for i in range(raw.FPDFFormObj_CountObjects(obj))],
-                         counts, depth + 1)
+        if kind not in (raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_PATH) or len(edges) > MAX_PATH_SEGMENTS:
             continue
-        if kind != raw.FPDF_PAGEOBJ_PATH:
+        own = (fs.a, fs.b, fs.c, fs.d, fs.e, fs.f) if raw.FPDFPageObj_GetMatrix(obj, fs) else (1, 0, 0, 1, 0, 0)
+        full = _compose(own, matrix)
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            if depth < 4:
+                _collect_edges(raw, [raw.FPDFFormObj_GetObject(obj, i) for i in range(raw.FPDFFormObj_CountObjects(obj))],
+                               full, height, edges, depth + 1)
             continue
-        if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-            continue
-        width, height = right.value - left.value, top.value - bottom.value
-        if height < RULE_THICKNESS and width >= RULE_THICKNESS:
-            counts[0] += 1
-        elif width < RULE_THICKNESS and height >= RULE_THICKNESS:
-            counts[1] += 1
-        else:
-            _count_segments(raw, obj, counts)
+        x, y = ctypes.c_float(), ctypes.c_float()
+        prev = start = None
+        for i in range(min(raw.FPDFPath_CountSegments(obj), MAX_PATH_SEGMENTS)):
+            segment = raw.FPDFPath_GetPathSegment(obj, i)
+            raw.FPDFPathSegment_GetPoint(segment, x, y)
+            a, b, c, d, e, f = full
+            point = (a * x.value + c * y.value + e, height - (b * x.value + d * y.value + f))
+            kind = raw.FPDFPathSegment_GetType(segment)
+            if kind == raw.FPDF_SEGMENT_LINETO and prev is not None:
+                _add_edge(prev, point, edges)
+            elif kind == raw.FPDF_SEGMENT_MOVETO:
+                start = point
+            if raw.FPDFPathSegment_GetClose(segment) and start is not None:
+                _add_edge(point, start, edges)
+            prev = point
 
 
-def _count_segments(raw, path, counts: list[int]) -> None:
-    """Axis-parallel straight segments of one path (a rectangle has two of each)."""
-    import ctypes
-
-    x, y = ctypes.c_float(), ctypes.c_float()
-    prev = None
-    start = None
-    for i in range(min(raw.FPDFPath_CountSegments(path), MAX_PATH_SEGMENTS)):
-        segment = raw.FPDFPath_GetPathSegment(path, i)
-        raw.FPDFPathSegment_GetPoint(segment, x, y)
-        point = (x.value, y.value)
-        kind = raw.FPDFPathSegment_GetType(segment)
-        if kind == raw.FPDF_SEGMENT_LINETO and prev is not None:
-            _count_edge(prev, point, counts)
-        elif kind == raw.FPDF_SEGMENT_MOVETO:
-            start = point
-        if raw.FPDFPathSegment_GetClose(segment) and start is not None:
-            _count_edge(point, start, counts)
-        prev = point
+def _compose(inner, outer) -> tuple:
+    """The matrix that applies inner, then outer (PDF's row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _count_edge(a, b, counts: list[int]) -> None:
-    dx, dy = abs(a[0] - b[0]), abs(a[1] - b[1])
-    if dy < RULE_THICKNESS <= dx:
-        counts[0] += 1
-    elif dx < RULE_THICKNESS <= dy:
-        counts[1] += 1
+def _add_edge(p, q, edges: list[dict]) -> None:
+    x0, x1 = sorted((p[0], q[0]))
+    top, bottom = sorted((p[1], q[1]))
+    if bottom - top < EDGE_SLANT and x1 - x0 >= EDGE_SLANT:
+        mid = (top + bottom) / 2
+        edges.append({"x0": x0, "x1": x1, "top": mid, "bottom": mid, "width": x1 - x0, "height": 0,
+                      "orientation": "h", "object_type": "line"})
+    elif x1 - x0 < EDGE_SLANT and bottom - top >= EDGE_SLANT:
+        mid = (x0 + x1) / 2
+        edges.append({"x0": mid, "x1": mid, "top": top, "bottom": bottom, "width": 0, "height": bottom - top,
+                      "orientation": "v", "object_type": "line"})
 
 
-def _find_tables(page) -> list:
-    """Only pages with ruling lines can hold the bordered tables pdfplumber finds reliably."""
+def _find_tables(page, lines_from_pdfium: bool = False) -> list:
+    """Only pages with ruling lines can hold the bordered tables pdfplumber finds reliably.
+
+    When the page's lines come from PDFium, pdfplumber turns into char records only the chars inside a table.
+    """
+    from pdfplumber.table import Table
+
+    lt_chars = _parse_all_but_chars(page) if lines_from_pdfium else []
     if not (page.lines or page.rects):
         return []
+    tables = page.find_tables()  # the "lines" strategy reads ruling lines only, never chars
+    if lines_from_pdfium:
+        page._objects["char"] = [page.process_object(c) for c in lt_chars if _char_in_any(c, page, tables)]
     found = []
-    for table in page.find_tables():
+    for table in tables:
+        x0, top, x1, bottom = table.bbox  # a cell reads only the chars inside it: hand it no others
+        near = page.filter(lambda o, x0=x0, top=top, x1=x1, bottom=bottom: o.get("object_type") != "char" or (
+            x0 - 1 <= (o["x0"] + o["x1"]) / 2 <= x1 + 1 and top - 1 <= (o["top"] + o["bottom"]) / 2 <= bottom + 1))
+        table = Table(near, table.cells)
         cells = table.extract()
         if len(cells) >= MIN_TABLE_ROWS and max(len(r) for r in cells) >= MIN_TABLE_COLS:
             found.append(table)
     return found
+
+
+def _parse_all_but_chars(page) -> list:
+    """Fill pdfplumber's object cache as Page.parse_objects does, leaving the chars as pdfminer's LTChars.
+
+    Turning every char into pdfplumber's dict is most of the parse; a page read by PDFium needs only a table's.
+    """
+    from pdfminer.layout import LTAnno, LTChar, LTContainer
+
+    objects: dict[str, list] = {}
+    lt_chars: list = []
+    stack = [iter(page.layout._objs)]
+    while stack:
+        obj = next(stack[-1], None)
+        if obj is None:
+            stack.pop()
+        elif isinstance(obj, LTContainer):  # opened without LAParams: a container stands for its children
+            stack.append(iter(obj._objs))
+        elif isinstance(obj, LTChar):
+            lt_chars.append(obj)
+        elif not isinstance(obj, LTAnno):
+            record = page.process_object(obj)
+            objects.setdefault(record["object_type"], []).append(record)
+    page._objects = objects
+    return lt_chars
+
+
+def _char_in_any(char, page, tables) -> bool:
+    """The char's centre, in pdfplumber's coordinates, lies inside (or within a point of) one of the tables."""
+    mb_x0, mb_top = page.mediabox[:2]
+    cx = (char.x0 + char.x1) / 2 + mb_x0
+    cy = page.height + mb_top - (char.y0 + char.y1) / 2
+    return any(t.bbox[0] - 2 <= cx <= t.bbox[2] + 2 and t.bbox[1] - 2 <= cy <= t.bbox[3] + 2 for t in tables)
 
 
 def table_row_text(rows: tuple[tuple[str, ...], ...], header: tuple[str, ...] | None = None) -> str:
