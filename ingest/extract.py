@@ -58,8 +58,8 @@ def sniff_pdf(path: Path) -> None:
 def extract_pages(path: Path) -> list[Page]:
     """Read every page: text lines in reading order, tables as whole blocks, word boxes.
 
-    Text, fonts and word boxes come from PDFium (fast); pdfplumber's table finder runs only on pages
-    whose drawing has enough ruling lines to form a table, and on rotated pages, which it reads whole.
+    Text, fonts, word boxes and ruling lines come from PDFium (fast); pdfplumber's grid finder turns the
+    ruling lines into table cells. Only rotated pages are parsed by pdfplumber, which reads them whole.
     """
     sniff_pdf(path)
     try:
@@ -84,13 +84,13 @@ def _read_document(path: Path) -> list[Page]:
         for number in range(1, len(pdf) + 1):
             page = pdf[number - 1]
             try:
-                if page.get_rotation() or _has_ruling_grid(page):
+                if page.get_rotation():
                     import pdfplumber  # imported here: search and the app use this module without it
 
                     plumber = plumber or pdfplumber.open(path)
-                    pages.append(_read_page(plumber.pages[number - 1], pdfium_page=None if page.get_rotation() else page))
+                    pages.append(_read_page(plumber.pages[number - 1]))
                 else:
-                    pages.append(_read_pdfium_page(page, number, tables=[]))
+                    pages.append(_read_pdfium_page(page, number, grids=_ruling_grids(page)))
             finally:
                 page.close()
         return pages
@@ -110,11 +110,9 @@ def _explain(path: Path, exc: Exception) -> str:
     return f"{path}: damaged or truncated PDF ({name}); download or export it again."
 
 
-def _read_page(page, pdfium_page=None) -> Page:
-    """A page with tables: pdfplumber finds them; lines come from PDFium when given, else from pdfplumber."""
-    tables = _find_tables(page, lines_from_pdfium=pdfium_page is not None)
-    if pdfium_page is not None:
-        return _read_pdfium_page(pdfium_page, page.page_number, tables)
+def _read_page(page) -> Page:
+    """A rotated page, read whole by pdfplumber: its tables and its lines."""
+    tables = _find_tables(page)
     blocks: list[Block] = []
     words: list[tuple[str, float, float, float, float]] = []
     for line in page.extract_text_lines(return_chars=True, strip=True):
@@ -152,14 +150,16 @@ def _page_of(number: int, width: float, height: float, lines: list[Block], table
     return Page(page=number, width=width, height=height, blocks=tuple(blocks), words=tuple(words))
 
 
-def _read_pdfium_page(page, number: int, tables: list) -> Page:
+def _read_pdfium_page(page, number: int, grids: list) -> Page:
     """Lines as pdfplumber's extract_text_lines reads them: chars whose tops lie within Y_TOLERANCE, left to right,
-    split into words at spaces and at gaps wider than X_TOLERANCE."""
+    split into words at spaces and at gaps wider than X_TOLERANCE. Tables are the ruled grids' cells, filled with
+    the chars whose centres lie inside them."""
     height = page.get_height()
     chars = _pdfium_chars(page, height)
+    tables = [t for t in (_GridTable(cells, chars) for cells in grids) if t.is_table()]
     blocks: list[Block] = []
     words: list[tuple[str, float, float, float, float]] = []
-    for line in _cluster_lines(chars):
+    for line in _cluster_lines([c for c in chars if not c[8]]):
         line_words = _split_words(line)
         if not line_words:
             continue
@@ -180,7 +180,12 @@ def _read_pdfium_page(page, number: int, tables: list) -> Page:
 
 
 def _pdfium_chars(page, height: float) -> list[tuple]:
-    """(text, x0, top, x1, bottom, size, bold, space_before) per character but spaces, tops from the page top."""
+    """(text, x0, top, x1, bottom, size, bold, space_before, soft, middle) per character but spaces, tops from the
+    page top. middle is the char's vertical centre as pdfminer boxes it (from the font's descent below the baseline up
+    by the font size), which decides the table cell holding it.
+
+    soft marks the hyphen PDFium reports as 0x02 where a word breaks at a line's end: lines drop it, table cells keep
+    it as "-" (as pdfplumber reads it)."""
     import ctypes
 
     import pypdfium2.raw as raw
@@ -191,15 +196,19 @@ def _pdfium_chars(page, height: float) -> list[tuple]:
         count = raw.FPDFText_CountChars(handle)
         rect = raw.FS_RECTF()
         fonts: dict[int, bool] = {}
+        descents: dict[int, float] = {}
+        ox, oy = ctypes.c_double(), ctypes.c_double()
         chars = []
         get_unicode, get_box, get_size = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize
         get_object, is_generated = _text_object_address(), raw.FPDFText_IsGenerated
+        get_origin = raw.FPDFText_GetCharOrigin
         space_before = False
         for i in range(count):
             code = get_unicode(handle, i)
-            if code in (0x0D, 0x0A, 0xFFFE, 0x02):
+            if code in (0x0D, 0x0A, 0xFFFE):
                 continue
-            text = LIGATURES.get(code) or chr(code)
+            soft = code == 0x02
+            text = "-" if soft else LIGATURES.get(code) or chr(code)
             if not text.strip():
                 space_before = True  # spaces, written or generated by PDFium for wide gaps, only separate words
                 continue
@@ -210,9 +219,14 @@ def _pdfium_chars(page, height: float) -> list[tuple]:
             bold = fonts.get(key)
             if bold is None:
                 bold = fonts[key] = _object_is_bold(ctypes.cast(key, raw.FPDF_PAGEOBJECT) if key else None)
+            descent = descents.get(key)
+            if descent is None:
+                descent = descents[key] = _object_descent(ctypes.cast(key, raw.FPDF_PAGEOBJECT) if key else None)
             top = height - rect.top
-            chars.append((text, rect.left, top, rect.right, top + size, size, bold, space_before))
-            space_before = False
+            chars.append((text, rect.left, top, rect.right, top + size, size, bold, space_before and not soft, soft,
+                          height - oy.value - (descent + 0.5) * size if get_origin(handle, i, ox, oy)
+                          else height - rect.bottom - size / 2))
+            space_before = space_before and soft  # a soft hyphen leaves a pending space to the next char
         return chars
     finally:
         textpage.close()
@@ -228,6 +242,28 @@ def _text_object_address():
     fn = raw.FPDFText_GetTextObject
     prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, *fn.argtypes)
     return prototype(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+def _object_descent(obj) -> float:
+    """The text object's font descent (negative, below the baseline) per point of font size."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+    from pdfminer.fontmetrics import FONT_METRICS
+
+    font = raw.FPDFTextObj_GetFont(obj) if obj else None
+    if not font:
+        return 0.0
+    buffer = ctypes.create_string_buffer(256)
+    length = raw.FPDFFont_GetBaseFontName(font, buffer, 256)
+    name = buffer.value.decode("latin-1", "ignore") if length else ""
+    standard = FONT_METRICS.get(name, ({},))[0]  # pdfminer reads a standard font's metrics from its own tables
+    if "Descent" in standard:
+        return standard["Descent"] / 1000.0
+    descent = ctypes.c_float()
+    if not raw.FPDFFont_GetDescent(font, 1000.0, descent):
+        return 0.0
+    return descent.value / 1000.0
 
 
 def _object_is_bold(obj) -> bool:
@@ -275,10 +311,10 @@ def _split_words(line: list[tuple]) -> list[tuple[tuple, list[tuple]]]:
     return out
 
 
-def _has_ruling_grid(page) -> bool:
-    """pdfplumber's own table finder, run on the page's ruling lines as PDFium draws them, finds a grid of cells.
+def _ruling_grids(page) -> list[list[tuple]]:
+    """pdfplumber's own table finder, run on the page's ruling lines as PDFium draws them: its groups of cells.
 
-    Only these pages pay for pdfplumber's full parse; borders, underlines and boxes around a heading form no grid.
+    Borders, underlines and boxes around a heading form no grid; a group of fewer than MIN_GRID_CELLS is dropped.
     """
     import pypdfium2.raw as raw
     from pdfplumber import table as plumber_table
@@ -288,13 +324,42 @@ def _has_ruling_grid(page) -> bool:
     objects = [raw.FPDFPage_GetObject(page.raw, i) for i in range(raw.FPDFPage_CountObjects(page.raw))]
     _collect_edges(raw, objects, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), page.get_height(), edges, depth=0)
     if len(edges) < MIN_GRID_EDGES:
-        return False
+        return []
     edges = plumber_table.merge_edges(filter_edges(edges, min_length=1), GRID_TOLERANCE, GRID_TOLERANCE,
                                       GRID_TOLERANCE, GRID_TOLERANCE)
     edges = filter_edges(edges, min_length=GRID_TOLERANCE)
     cells = plumber_table.intersections_to_cells(
         plumber_table.edges_to_intersections(edges, GRID_TOLERANCE, GRID_TOLERANCE))
-    return any(len(group) >= MIN_GRID_CELLS for group in plumber_table.cells_to_tables(cells))
+    return [group for group in plumber_table.cells_to_tables(cells) if len(group) >= MIN_GRID_CELLS]
+
+
+class _GridTable:
+    """A table as pdfplumber's Table reads it (rows of cells, None where a merged cell leaves a gap), with each cell
+    holding the PDFium chars whose centres lie inside it, as words in reading order."""
+
+    def __init__(self, cells: list[tuple], chars: list[tuple]):
+        from pdfplumber.table import Table
+
+        self.cells = cells
+        self.bbox = Table(None, cells).bbox
+        self._rows = [row.cells for row in Table(None, cells).rows]
+        x0, top, x1, bottom = self.bbox
+        self._chars = [c for c in chars if x0 <= (c[1] + c[3]) / 2 < x1 and top <= c[9] < bottom]
+        self._extracted = None
+
+    def extract(self) -> list[list[str | None]]:
+        if self._extracted is None:
+            self._extracted = [[None if cell is None else self._text(cell) for cell in row] for row in self._rows]
+        return self._extracted
+
+    def is_table(self) -> bool:
+        rows = self.extract()
+        return len(rows) >= MIN_TABLE_ROWS and max(len(r) for r in rows) >= MIN_TABLE_COLS
+
+    def _text(self, cell: tuple) -> str:
+        x0, top, x1, bottom = cell
+        inside = [c for c in self._chars if x0 <= (c[1] + c[3]) / 2 < x1 and top <= c[9] < bottom]
+        return "\n".join(" ".join(w[0] for w, _ in _split_words(line)) for line in _cluster_lines(inside))
 
 
 def _collect_edges(raw, objects, matrix, height: float, edges: list[dict], depth: int) -> None:
@@ -350,21 +415,14 @@ def _add_edge(p, q, edges: list[dict]) -> None:
                       "orientation": "v", "object_type": "line"})
 
 
-def _find_tables(page, lines_from_pdfium: bool = False) -> list:
-    """Only pages with ruling lines can hold the bordered tables pdfplumber finds reliably.
-
-    When the page's lines come from PDFium, pdfplumber turns into char records only the chars inside a table.
-    """
+def _find_tables(page) -> list:
+    """Only pages with ruling lines can hold the bordered tables pdfplumber finds reliably."""
     from pdfplumber.table import Table
 
-    lt_chars = _parse_all_but_chars(page) if lines_from_pdfium else []
     if not (page.lines or page.rects):
         return []
-    tables = page.find_tables()  # the "lines" strategy reads ruling lines only, never chars
-    if lines_from_pdfium:
-        page._objects["char"] = [page.process_object(c) for c in lt_chars if _char_in_any(c, page, tables)]
     found = []
-    for table in tables:
+    for table in page.find_tables():  # the "lines" strategy reads ruling lines only, never chars
         x0, top, x1, bottom = table.bbox  # a cell reads only the chars inside it: hand it no others
         near = page.filter(lambda o, x0=x0, top=top, x1=x1, bottom=bottom: o.get("object_type") != "char" or (
             x0 - 1 <= (o["x0"] + o["x1"]) / 2 <= x1 + 1 and top - 1 <= (o["top"] + o["bottom"]) / 2 <= bottom + 1))
@@ -373,39 +431,6 @@ def _find_tables(page, lines_from_pdfium: bool = False) -> list:
         if len(cells) >= MIN_TABLE_ROWS and max(len(r) for r in cells) >= MIN_TABLE_COLS:
             found.append(table)
     return found
-
-
-def _parse_all_but_chars(page) -> list:
-    """Fill pdfplumber's object cache as Page.parse_objects does, leaving the chars as pdfminer's LTChars.
-
-    Turning every char into pdfplumber's dict is most of the parse; a page read by PDFium needs only a table's.
-    """
-    from pdfminer.layout import LTAnno, LTChar, LTContainer
-
-    objects: dict[str, list] = {}
-    lt_chars: list = []
-    stack = [iter(page.layout._objs)]
-    while stack:
-        obj = next(stack[-1], None)
-        if obj is None:
-            stack.pop()
-        elif isinstance(obj, LTContainer):  # opened without LAParams: a container stands for its children
-            stack.append(iter(obj._objs))
-        elif isinstance(obj, LTChar):
-            lt_chars.append(obj)
-        elif not isinstance(obj, LTAnno):
-            record = page.process_object(obj)
-            objects.setdefault(record["object_type"], []).append(record)
-    page._objects = objects
-    return lt_chars
-
-
-def _char_in_any(char, page, tables) -> bool:
-    """The char's centre, in pdfplumber's coordinates, lies inside (or within a point of) one of the tables."""
-    mb_x0, mb_top = page.mediabox[:2]
-    cx = (char.x0 + char.x1) / 2 + mb_x0
-    cy = page.height + mb_top - (char.y0 + char.y1) / 2
-    return any(t.bbox[0] - 2 <= cx <= t.bbox[2] + 2 and t.bbox[1] - 2 <= cy <= t.bbox[3] + 2 for t in tables)
 
 
 def table_row_text(rows: tuple[tuple[str, ...], ...], header: tuple[str, ...] | None = None) -> str:
