@@ -1,6 +1,6 @@
 """panelqa's Streamlit app: ask the papers, see the evidence on the page, collect it in a briefing.
 
-Run: streamlit run app.py  (the index is $PANELQA_INDEX or index/). The pages live in panelqa_app/.
+Run: streamlit run app.py  (the index is $PANELQA_INDEX or index/). The pages live in panelqa/app/.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ TITLE = "panelqa: cited answers from Police and Crime Panel papers"
 st.set_page_config(page_title=TITLE, page_icon=":material/gavel:", layout="wide")
 
 pages = [
-    st.Page("panelqa_app/ask_page.py", title="Ask", icon=":material/search:", default=True),
-    st.Page("panelqa_app/papers_page.py", title="Papers", icon=":material/description:"),
-    st.Page("panelqa_app/briefing_page.py", title=f"Briefing ({len(st.session_state.get('briefing', []))})",
+    st.Page("panelqa/app/ask_page.py", title="Ask", icon=":material/search:", default=True),
+    st.Page("panelqa/app/papers_page.py", title="Papers", icon=":material/description:"),
+    st.Page("panelqa/app/briefing_page.py", title=f"Briefing ({len(st.session_state.get('briefing', []))})",
             icon=":material/assignment:", url_path="briefing"),
 ]
 page = st.navigation(pages, position="top")

@@ -31,8 +31,8 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 
 
 def run_panelqa(corpus: str, index_dir: str, workers: int) -> dict:
-    from ingest.run import ingest_paths
-    from ingest.settings import Settings
+    from panelqa.ingest.run import ingest_paths
+    from panelqa.settings import Settings
 
     report = ingest_paths([corpus], Settings.resolve(index_dir), workers=workers)
     return {"wall_s": report.elapsed_s, "stage_s": report.stage_s, "pages": report.pages, "chunks": report.chunks,
@@ -41,9 +41,9 @@ def run_panelqa(corpus: str, index_dir: str, workers: int) -> dict:
 
 def run_raw(index_dir: str) -> dict:
     """The backend that built the index, on the index's own embedding texts, in one call."""
-    from ingest.embed import chunk_embedding_text, load_embedder
-    from ingest.records import Chunk
-    from ingest.store import Store, index_backend, read_manifest
+    from panelqa.ingest.embed import chunk_embedding_text, load_embedder
+    from panelqa.ingest.records import Chunk
+    from panelqa.ingest.store import Store, index_backend, read_manifest
 
     manifest = read_manifest(Path(index_dir)) or {}
     with Store(Path(index_dir), read_only=True) as store:
@@ -138,7 +138,7 @@ def main() -> None:
         print(json.dumps(result))
         return
 
-    from ingest.run import DEFAULT_WORKERS
+    from panelqa.ingest.run import DEFAULT_WORKERS
 
     workers = args.workers or DEFAULT_WORKERS
     print(f"corpus {args.corpus}; {os.cpu_count()} CPUs; {_load()}")

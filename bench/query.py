@@ -30,9 +30,9 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def warm_latencies(index_dir: str, questions: list[str], rounds: int) -> list[float]:
-    from ingest.settings import Settings
-    from search.api import ask
-    from search.index import open_index
+    from panelqa.search.api import ask
+    from panelqa.search.index import open_index
+    from panelqa.settings import Settings
 
     settings = Settings.resolve(index_dir)
     index = open_index(settings.index_dir, settings.model)
@@ -51,7 +51,7 @@ def cold_start(index_dir: str, question: str) -> list[float]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for _ in range(COLD_RUNS):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "search.cli", "ask", question, "--index", index_dir], check=True,
+        subprocess.run([sys.executable, "-m", "panelqa.cli", "ask", question, "--index", index_dir], check=True,
                        stdout=subprocess.DEVNULL, env=env, cwd=ROOT)
         out.append(time.perf_counter() - start)
     return out
@@ -63,7 +63,7 @@ def main() -> None:
     parser.add_argument("questions")
     parser.add_argument("--rounds", type=int, default=3, help="Times each question is asked warm.")
     args = parser.parse_args()
-    from search.evaluate import load_questions
+    from panelqa.search.evaluate import load_questions
 
     questions = [q["question"] for q in load_questions(args.questions)]
     one, five, fifteen = os.getloadavg()

@@ -49,9 +49,9 @@ def synthetic(real: np.ndarray, n: int, rng: np.random.Generator, basis: np.ndar
 def build(index_dir: str, questions: str, size: int, work: Path) -> None:
     import faiss
 
-    from ingest.embed import load_embedder
-    from ingest.store import Store, index_backend, read_manifest
-    from ingest.vectors import build_index
+    from panelqa.ingest.embed import load_embedder
+    from panelqa.ingest.store import Store, index_backend, read_manifest
+    from panelqa.ingest.vectors import build_index
 
     manifest = read_manifest(Path(index_dir)) or {}
     with Store(Path(index_dir), read_only=True) as store:
@@ -86,8 +86,8 @@ def serve(index_dir: str, work: Path) -> dict:
     """A fresh process: load the saved index and the model, then time queries as a server would run them."""
     import faiss
 
-    from ingest.embed import load_embedder
-    from ingest.store import index_backend, read_manifest
+    from panelqa.ingest.embed import load_embedder
+    from panelqa.ingest.store import index_backend, read_manifest
 
     manifest = read_manifest(Path(index_dir)) or {}
     index = faiss.read_index(str(work / "vectors.faiss"))

@@ -11,10 +11,10 @@ import itertools
 import os
 import sys
 
-from ingest.settings import Settings
-from search import api, fuse, keyword
-from search.evaluate import answer_record, load_questions, score
-from search.index import open_index
+from panelqa.search import api, fuse, keyword
+from panelqa.search.evaluate import answer_record, load_questions, score
+from panelqa.search.index import open_index
+from panelqa.settings import Settings
 
 
 def main() -> None:

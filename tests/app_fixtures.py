@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pdfwriter import write_pdf  # the one test PDF writer (tests/ is on sys.path)
 
-from ingest.run import ingest_paths
-from ingest.settings import Settings
+from panelqa.ingest.run import ingest_paths
+from panelqa.settings import Settings
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

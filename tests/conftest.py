@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pdfwriter import write_pdf  # pytest puts tests/ on sys.path (no __init__.py)
 
-from ingest.embed import Embedder, load_embedder
-from ingest.run import BatchReport, ingest_paths
-from ingest.settings import DEFAULT_MODEL, Settings
+from panelqa.ingest.embed import Embedder, load_embedder
+from panelqa.ingest.run import BatchReport, ingest_paths
+from panelqa.settings import DEFAULT_MODEL, Settings
 
 CORPUS = Path(__file__).parent.parent / "corpus"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.run import ingest_paths
-from ingest.settings import Settings
+from panelqa.ingest.run import ingest_paths
+from panelqa.settings import Settings
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REPORT = "2018-04-20 PCC progress report - Strategic Priority 3 Reducing Reoffending.pdf"

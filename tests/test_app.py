@@ -7,13 +7,13 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from panelqa_app.briefing import BriefingItem, Reference, briefing_markdown
-from panelqa_app.cards import highlight
-from panelqa_app.page_image import indexed_pdf
-from panelqa_app.papers_page import _safe_name
-from panelqa_app.resources import NO_PAPERS
-from search.index import open_index
-from search.stem import stem
+from panelqa.app.briefing import BriefingItem, Reference, briefing_markdown
+from panelqa.app.cards import highlight
+from panelqa.app.page_image import indexed_pdf
+from panelqa.app.papers_page import _safe_name
+from panelqa.app.resources import NO_PAPERS
+from panelqa.search.index import open_index
+from panelqa.search.stem import stem
 
 pytest_plugins = ["app_fixtures"]
 
@@ -78,8 +78,8 @@ def test_filters_start_from_the_question_and_change_the_results(sample_index, mo
 def test_question_and_filters_survive_a_visit_to_another_page(sample_index, monkeypatch):
     at = _ask(_app(sample_index, monkeypatch), HEADLINE)
     before = _cards(at)
-    at.switch_page("panelqa_app/papers_page.py").run()
-    at.switch_page("panelqa_app/ask_page.py").run()
+    at.switch_page("panelqa/app/papers_page.py").run()
+    at.switch_page("panelqa/app/ask_page.py").run()
     assert at.text_input(key="question").value == HEADLINE
     assert at.sidebar.selectbox(key="f_year").value == 2018
     assert _cards(at) == before
@@ -103,7 +103,7 @@ def test_briefing_collects_the_answer_and_a_passage_with_references(sample_index
     at = _ask(_app(sample_index, monkeypatch), HEADLINE)
     _button(at, "Add answer to briefing").click().run()
     _button(at, "Add to briefing").click().run()
-    at.switch_page("panelqa_app/briefing_page.py").run()
+    at.switch_page("panelqa/app/briefing_page.py").run()
     assert not at.exception
     markdown = at.code[0].value
     assert f"## 1. Answer to: {HEADLINE}" in markdown
@@ -131,7 +131,7 @@ def test_script_in_a_paper_is_shown_as_text(script_index, monkeypatch):
 
 def test_papers_page_lists_documents_and_searches_titles(sample_index, monkeypatch):
     at = _app(sample_index, monkeypatch)
-    at.switch_page("panelqa_app/papers_page.py").run()
+    at.switch_page("panelqa/app/papers_page.py").run()
     table = at.dataframe[0].value
     assert len(table) == 3
     assert list(table["Date"][:2]) == ["2018-04-20", "2018-04-20"], "newest first; the 2020/21 paper is undated"
@@ -143,7 +143,7 @@ def test_papers_page_lists_documents_and_searches_titles(sample_index, monkeypat
 def test_upload_ingests_good_files_and_reports_the_bad_one(tmp_path, monkeypatch, make_pdf):
     at = _app(tmp_path / "index", monkeypatch)
     assert [i.value for i in at.info] == [NO_PAPERS]
-    at.switch_page("panelqa_app/papers_page.py").run()
+    at.switch_page("panelqa/app/papers_page.py").run()
     good = make_pdf(tmp_path / "good.pdf", ["\n".join(["Thames Valley Police and Crime Panel, 5 May 2021.",
                                               "Item 3. The Panel noted 12,000 pounds for cycle theft prevention."])])
     at.file_uploader[0].set_value([("../../etc/good.pdf", good.read_bytes(), "application/pdf"),

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.chunk import chunk_document
-from ingest.describe import describe
-from ingest.extract import extract_pages, pdf_title
+from panelqa.ingest.chunk import chunk_document
+from panelqa.ingest.describe import describe
+from panelqa.ingest.extract import extract_pages, pdf_title
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REPORT = CORPUS / "2018-04-20 PCC progress report - Strategic Priority 3 Reducing Reoffending.pdf"

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from ledger_fixtures import MINUTES_2018, MINUTES_2021, REPORT
 
-from ingest.commitments import find_deadline, find_owner, speaker_of
-from search.cli import cli
-from search.ledger import commitment_rows, format_commitments
+from panelqa.cli.main import cli
+from panelqa.ingest.commitments import find_deadline, find_owner, speaker_of
+from panelqa.reports.ledger import commitment_rows, format_commitments
 
 sample_index = ledger_fixtures.sample_index  # the session fixture, used by name below
 
@@ -64,7 +64,7 @@ def test_deadlines(text, deadline):
 ])
 def test_an_action_log_cell_is_the_action_and_names_its_owner(unit, text, owner):
     """corpus-dev action reports: the "Action:" cell holds the action itself."""
-    from ingest.commitments import _unit_commitments
+    from panelqa.ingest.commitments import _unit_commitments
 
     assert [(r[0], r[1], r[2]) for r in _unit_commitments(unit, "", None)] == [("action", text, owner)]
 
@@ -77,7 +77,7 @@ def test_an_action_log_cell_is_the_action_and_names_its_owner(unit, text, owner)
     ("It will provide taxpayer", None),
 ])
 def test_who_a_plan_sentence_names(sentence, subject):
-    from ingest.commitments import subject_of
+    from panelqa.ingest.commitments import subject_of
 
     assert subject_of(sentence) == subject
 

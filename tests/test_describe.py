@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.describe import date_from_file_name, describe, find_dates, find_financial_years
-from ingest.extract import extract_pages, pdf_title
-from ingest.records import Document
+from panelqa.ingest.describe import date_from_file_name, describe, find_dates, find_financial_years
+from panelqa.ingest.extract import extract_pages, pdf_title
+from panelqa.ingest.records import Document
 
 REPORT = "2018-04-20 PCC progress report - Strategic Priority 3 Reducing Reoffending.pdf"
 MINUTES_2018 = "2018-04-20 Panel minutes - Item 161 Strategic Objective 3 Reducing Re-offending.pdf"
@@ -76,8 +76,8 @@ def test_sample_bodies(described):
 
 
 def test_issue_body_names_keep_their_small_joining_words(tmp_path, make_pdf):
-    from ingest.describe import describe
-    from ingest.extract import extract_pages
+    from panelqa.ingest.describe import describe
+    from panelqa.ingest.extract import extract_pages
 
     pdf = make_pdf(tmp_path / "minutes.pdf", pages=[
         "Crime and Justice Transparency Sector Panel\n10:00-11:30, 14 February 2014\nMinutes"])
@@ -87,8 +87,8 @@ def test_issue_body_names_keep_their_small_joining_words(tmp_path, make_pdf):
 
 
 def test_minutes_that_never_name_their_panel_get_an_inferred_body_that_says_so(sample_corpus):
-    from ingest.describe import describe
-    from ingest.extract import extract_pages
+    from panelqa.ingest.describe import describe
+    from panelqa.ingest.extract import extract_pages
 
     pdf = sample_corpus / "2020-21 Panel minutes - Reducing Re-offending performance report (Year 4, Q3).pdf"
     body = describe(pdf, "x", extract_pages(pdf)).body
@@ -97,8 +97,8 @@ def test_minutes_that_never_name_their_panel_get_an_inferred_body_that_says_so(s
 
 
 def test_no_panel_is_inferred_without_the_panel_and_its_commissioner(tmp_path, make_pdf):
-    from ingest.describe import describe
-    from ingest.extract import extract_pages
+    from panelqa.ingest.describe import describe
+    from panelqa.ingest.extract import extract_pages
 
     pdf = make_pdf(tmp_path / "notes.pdf", pages=[
         "Notes of a meeting about buses across the Thames Valley.\nThe Panel was told that buses across the "

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from ingest.errors import IndexMismatch
-from ingest.extract import extract_pages
-from ingest.run import ingest_paths
-from ingest.settings import Settings
-from ingest.store import MANIFEST_NAME
+from panelqa.errors import IndexMismatch
+from panelqa.ingest.extract import extract_pages
+from panelqa.ingest.run import ingest_paths
+from panelqa.ingest.store import MANIFEST_NAME
+from panelqa.settings import Settings
 
 
 def test_manifest_records_the_backend_and_another_backend_is_refused(tmp_path, make_pdf, ingest, embedder,

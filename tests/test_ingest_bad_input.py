@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ingest.store import DB_NAME, Store
-from search.cli import cli
+from panelqa.cli.main import cli
+from panelqa.ingest.store import DB_NAME, Store
 
 SAMPLE = "2018-04-20 PCC progress report - Strategic Priority 3 Reducing Reoffending.pdf"
 GOOD_PAGES = [

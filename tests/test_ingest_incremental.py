@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.store import DB_NAME, Store
+from panelqa.ingest.store import DB_NAME, Store
 
 
 class CountingEmbedder:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import faiss
 
-from ingest.store import DB_NAME, FAISS_NAME, Store
+from panelqa.ingest.store import DB_NAME, FAISS_NAME, Store
 
 ROOT = Path(__file__).parent.parent
 WAIT_S = 120.0  # model load plus the first paper, on a slow machine
@@ -45,7 +45,7 @@ def documents_stored(db: Path) -> int:
 
 def start_ingest(folder: Path, index: Path, log: Path) -> subprocess.Popen:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "search.cli", "ingest", str(folder), "--index", str(index),
+    command = [sys.executable, "-m", "panelqa.cli", "ingest", str(folder), "--index", str(index),
                "--workers", "1"]
     with log.open("wb") as out:
         return subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)

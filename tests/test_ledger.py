@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 from ledger_fixtures import MINUTES_2018, MINUTES_2021, REPORT
 
-from ingest.ledger import classify, find_recipient
-from ingest.money import find_money, format_pounds, parse_amount
-from ingest.store import DB_NAME, Store
-from search.cli import cli
-from search.ledger import answer_money, format_money_answer, funding_rows, funding_total
+from panelqa.cli.main import cli
+from panelqa.ingest.ledger import classify, find_recipient
+from panelqa.ingest.money import find_money, format_pounds, parse_amount
+from panelqa.ingest.store import DB_NAME, Store
+from panelqa.reports.ledger import answer_money, format_money_answer, funding_rows, funding_total
 
 sample_index = ledger_fixtures.sample_index  # the session fixture, used by name below
 
@@ -136,7 +136,7 @@ def test_two_amounts_in_a_sentence():
 
 
 def test_each_amount_of_a_sentence_gets_its_own_clause():
-    from ingest.ledger import _clause
+    from panelqa.ingest.ledger import _clause
 
     sentence = "Oxford CSP received £5,000 for mentoring and Reading CSP received £3,000 for a helpline."
     found = []
@@ -147,8 +147,8 @@ def test_each_amount_of_a_sentence_gets_its_own_clause():
 
 
 def test_corpus_dev_tables_state_thousands_and_repeat_merged_cells():
-    from ingest.ledger import extract_ledger
-    from ingest.records import Block, Chunk, Document, Page
+    from panelqa.ingest.ledger import extract_ledger
+    from panelqa.ingest.records import Block, Chunk, Document, Page
 
     text = ("Organisation: Department for Communities and Local Government; Funding provision (k): £250.\n"
             "Area: Rounding; Description: monetary values from the nearest\n£1 to the nearest pence.\n"

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ingest.run import ingest_paths
-from ingest.settings import Settings
-from search.api import answer, search
-from search.cli import cli
-from search.records import Filters
+from panelqa.cli.main import cli
+from panelqa.ingest.run import ingest_paths
+from panelqa.search.api import answer, search
+from panelqa.search.records import Filters
+from panelqa.settings import Settings
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REPORT = "2018-04-20 PCC progress report - Strategic Priority 3 Reducing Reoffending.pdf"

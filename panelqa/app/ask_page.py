@@ -1,0 +1,258 @@
+"""Ask: a question, its cited answer, the passages, each one shown on its page, and filters in the sidebar."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+import streamlit as st
+
+from panelqa.app.briefing import item_from_answer, item_from_passage
+from panelqa.app.cards import CARD_CSS, answer_html, filters_text, pages_label, passage_html, query_stems
+from panelqa.app.examples import example_questions
+from panelqa.app.page_image import indexed_pdf, page_boxes, render_page
+from panelqa.app.resources import current_index
+from panelqa.search.api import ask
+from panelqa.search.index import SearchIndex
+from panelqa.search.query import parse_query
+from panelqa.search.records import Answer, Filters, Passage
+
+ANY, YEAR, RANGE = "Any date", "Year", "Date range"
+NO_DATE_LIMIT = (date(1900, 1, 1), date(2999, 12, 31))  # overrides a year the question implies
+PLACEHOLDER = "e.g. what was funded for knife crime in 2018"
+NOT_ANSWERED = "The papers do not answer this question directly. These are the closest passages."
+OUTSIDE = "Nothing in the chosen filters matches, so these passages come from all papers."
+PAGE_WIDTH_PX = 820  # the page image at most this wide; narrower windows shrink it
+
+
+def _remember(key: str) -> None:
+    """Widget values vanish when another page is shown; keep a copy under a plain key."""
+    st.session_state[f"_{key}"] = st.session_state[key]
+
+
+def _restore(key: str, default) -> None:
+    """Set a widget's value from the kept copy before the widget is drawn: the copy is the truth."""
+    st.session_state[key] = st.session_state.get(f"_{key}", default)
+
+
+def _set(key: str, value) -> None:
+    st.session_state[key] = value
+    st.session_state[f"_{key}"] = value
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _examples(_index: SearchIndex, stamp: tuple, index_dir: str) -> tuple[str, ...]:
+    return example_questions(_index)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _page_png(pdf: str, doc_id: str, page: int, boxes: tuple) -> bytes:
+    from pathlib import Path
+
+    return render_page(Path(pdf), page, boxes)
+
+
+def _use_example() -> None:
+    if st.session_state.get("example"):
+        st.session_state.question = st.session_state.example
+    st.session_state.example = None
+
+
+def _start_filters(index: SearchIndex, question: str) -> None:
+    """A new question sets the date, type and body filters to what it implies; the user can change them."""
+    q = parse_query(question, None, index.bodies)
+    whole_year = (q.since and q.until and q.since.year == q.until.year
+                  and (q.since.month, q.since.day, q.until.month, q.until.day) == (1, 1, 12, 31))
+    if whole_year:
+        _set("f_mode", YEAR)
+        _set("f_year", q.since.year)
+    elif q.since or q.until:
+        _set("f_mode", RANGE)
+        _set("f_range", (q.since or NO_DATE_LIMIT[0], q.until or date.today()))
+    else:
+        _set("f_mode", ANY)
+    _set("f_types", [t for t in q.doc_types if t in _doc_types(index)])
+    _set("f_bodies", list(q.bodies))
+
+
+def _doc_types(index: SearchIndex) -> list[str]:
+    return sorted({d.doc_type.value for d in index.documents.values() if d.doc_type})
+
+
+def _doc_label(index: SearchIndex, doc_id: str) -> str:
+    doc = index.documents.get(doc_id)
+    if doc is None:
+        return doc_id[:12]
+    title = doc.title.value if doc.title else doc.file_name
+    return f"{doc.meeting_date.value if doc.meeting_date else 'undated'} · {title}"
+
+
+def _sidebar(index: SearchIndex, question: str) -> tuple[Filters, str]:
+    """The filter widgets; returns the Filters for ask() and the line that describes them."""
+    years = {d.date.year for d in index.documents.values() if d.date}
+    years |= {int(f.value[:4]) + k for d in index.documents.values() for f in d.financial_years for k in (0, 1)}
+    _restore("f_mode", ANY)
+    _restore("f_year", max(years) if years else date.today().year)
+    _restore("f_range", (date(min(years), 1, 1) if years else NO_DATE_LIMIT[0], date.today()))
+    _restore("f_types", [])
+    _restore("f_bodies", [])
+    _restore("f_docs", [])
+    years.add(st.session_state.f_year)
+    with st.sidebar:
+        st.header("Filters")
+        st.caption("They start from what the question implies; change them and the results follow.")
+        mode = st.radio("Date", [ANY, YEAR, RANGE], key="f_mode", on_change=_remember, args=("f_mode",))
+        if mode == YEAR:
+            st.selectbox("Year (or a financial year overlapping it)", sorted(years, reverse=True), key="f_year",
+                         on_change=_remember, args=("f_year",))
+        elif mode == RANGE:
+            st.date_input("From – to", key="f_range", on_change=_remember, args=("f_range",),
+                          min_value=NO_DATE_LIMIT[0], max_value=NO_DATE_LIMIT[1], format="YYYY-MM-DD")
+        types = st.multiselect("Document type", _doc_types(index), key="f_types", on_change=_remember,
+                               args=("f_types",), format_func=lambda t: t.replace("_", " "),
+                               placeholder="Any type")
+        bodies = st.multiselect("Body", list(index.bodies), key="f_bodies", on_change=_remember,
+                                args=("f_bodies",), placeholder="Any body")
+        ordered = sorted(index.documents, key=lambda d: _doc_label(index, d))
+        _set("f_docs", [d for d in st.session_state.f_docs if d in index.documents])
+        docs = st.multiselect("Documents", ordered, key="f_docs", on_change=_remember, args=("f_docs",),
+                              format_func=lambda d: _doc_label(index, d), placeholder="All papers")
+    since = until = None
+    year = None
+    if mode == YEAR:
+        year = st.session_state.f_year
+        since, until = date(year, 1, 1), date(year, 12, 31)
+    elif mode == RANGE and len(st.session_state.f_range) == 2:
+        since, until = st.session_state.f_range
+    implied = parse_query(question, None, index.bodies) if question else None
+    override = mode == ANY and implied is not None and (implied.since or implied.until)
+    filters = Filters(year=year, since=None if year else (NO_DATE_LIMIT[0] if override else since),
+                      until=None if year else (NO_DATE_LIMIT[1] if override else until), doc_types=tuple(types),
+                      bodies=tuple(bodies), doc_ids=tuple(docs))
+    text = filters_text(since, until, tuple(types), tuple(bodies), tuple(_doc_label(index, d) for d in docs))
+    return filters, text
+
+
+def _answer(index: SearchIndex, question: str, filters: Filters) -> Answer:
+    """Ask once per question and filters; clicks on a card reuse the answer."""
+    key = (question, filters, str(index.index_dir), index.stamp)
+    cached = st.session_state.get("result")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    result = ask(index, question, top_k=5, filters=filters)
+    st.session_state.result = (key, result)
+    return result
+
+
+def _add_to_briefing(item) -> None:
+    items = st.session_state.setdefault("briefing", [])
+    if all(i.key != item.key for i in items):
+        items.append(item)
+
+
+def _in_briefing(key: str) -> bool:
+    return any(i.key == key for i in st.session_state.get("briefing", []))
+
+
+def _toggle_view(p: Passage) -> None:
+    view = st.session_state.get("view")
+    st.session_state.view = None if view and view["chunk"] == p.chunk_id else {"chunk": p.chunk_id, "page": p.page}
+
+
+def _turn(delta: int, last: int) -> None:
+    view = st.session_state.view
+    view["page"] = min(max(1, view["page"] + delta), last)
+
+
+def _viewer(index: SearchIndex, p: Passage) -> None:
+    """The passage's page as an image with its lines marked; previous/next page; the PDF to download."""
+    doc = index.documents[p.doc_id]
+    pdf = indexed_pdf(index, p.doc_id)
+    if pdf is None:
+        st.warning(f"This paper's file is no longer where it was indexed ({doc.source}); ingest it again to see it.")
+        return
+    page = st.session_state.view["page"]
+    last = doc.page_count
+    prev_col, label_col, next_col, dl_col = st.columns([1, 1.4, 1, 1.4], vertical_alignment="center")
+    prev_col.button("◀ Previous page", key=f"prev-{p.chunk_id}", on_click=_turn, args=(-1, last),
+                    disabled=page <= 1, width="stretch")
+    label_col.markdown(f"**Page {page} of {last}**")
+    next_col.button("Next page ▶", key=f"next-{p.chunk_id}", on_click=_turn, args=(1, last),
+                    disabled=page >= last, width="stretch")
+    dl_col.download_button("Download PDF", data=pdf.read_bytes, file_name=doc.file_name, mime="application/pdf",
+                           key=f"dl-{p.chunk_id}", width="stretch")
+    boxes = page_boxes(index, p.chunk_id, page)
+    png = _page_png(str(pdf), p.doc_id, page, boxes)
+    marked = "the passage is marked" if boxes else "the passage is not on this page"
+    st.image(png, caption=f"Page {page} of {last}; {marked}.", width=PAGE_WIDTH_PX)
+
+
+def _passage_card(index: SearchIndex, p: Passage, stems: frozenset[str], question: str) -> None:
+    with st.container(border=True):
+        st.html(passage_html(p, stems))
+        view = st.session_state.get("view")
+        showing = bool(view and view["chunk"] == p.chunk_id)
+        show_col, add_col = st.columns(2)
+        show_col.button("Hide page" if showing else f"Show on page ({pages_label(p.page, p.page_end)})",
+                        key=f"show-{p.chunk_id}", on_click=_toggle_view, args=(p,), width="stretch")
+        item = item_from_passage(p, question)
+        done = _in_briefing(item.key)
+        add_col.button("In the briefing" if done else "Add to briefing", key=f"brief-{p.chunk_id}",
+                       on_click=_add_to_briefing, args=(item,), disabled=done, width="stretch")
+        if showing:
+            _viewer(index, p)
+
+
+def _results(index: SearchIndex, answer: Answer) -> None:
+    if answer.passages and answer.passages[0].outside_filter:
+        st.warning(OUTSIDE)
+    if answer.found:
+        st.subheader("Answer")
+        with st.container(border=True):
+            st.html(answer_html(answer))
+            if answer.note:
+                st.html(f'<div class="pq-answer"><p><small>{escape(answer.note)}</small></p></div>')
+            item = item_from_answer(answer)
+            done = _in_briefing(item.key)
+            st.button("Answer is in the briefing" if done else "Add answer to briefing", key="brief-answer",
+                      on_click=_add_to_briefing, args=(item,), disabled=done)
+    else:
+        st.warning(NOT_ANSWERED if answer.passages else answer.note)
+    if answer.passages:
+        st.subheader("Passages")
+    stems = query_stems(answer.query)
+    for p in answer.passages:
+        _passage_card(index, p, stems, answer.question)
+
+
+def main() -> None:
+    state = current_index()
+    if state.index is None:
+        st.info(state.message)
+        return
+    index = state.index
+    st.html(CARD_CSS)
+    if "question" not in st.session_state:
+        st.session_state.question = st.session_state.get("asked", "")
+    with st.form("ask", border=False, enter_to_submit=True):
+        ask_col, button_col = st.columns([6, 1], vertical_alignment="bottom")
+        question = ask_col.text_input("Ask the papers a question (Enter to ask)", key="question",
+                                      placeholder=PLACEHOLDER).strip()
+        button_col.form_submit_button("Ask", type="primary", width="stretch")
+    examples = _examples(index, index.stamp, str(index.index_dir))
+    if examples:
+        st.pills("Examples from these papers", examples, key="example", on_change=_use_example)
+    if question and question != st.session_state.get("asked"):
+        st.session_state.asked = question
+        st.session_state.view = None
+        _start_filters(index, question)
+    filters, active = _sidebar(index, question)
+    st.html(f'<div style="color:#444;font-size:0.9rem">{escape(active)}</div>')
+    if not question:
+        return
+    with st.spinner("Searching the papers..."):
+        answer = _answer(index, question, filters)
+    _results(index, answer)
+
+
+main()

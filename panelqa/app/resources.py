@@ -1,0 +1,51 @@
+"""What the app loads once per process (the model) and what it reopens only when the index changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from panelqa.errors import PanelqaError
+from panelqa.ingest.embed import Embedder, load_embedder
+from panelqa.ingest.store import DB_NAME
+from panelqa.search.index import SearchIndex, open_index
+from panelqa.settings import Settings
+
+__all__ = ["settings", "embedder", "current_index", "NO_PAPERS", "IndexState"]
+
+NO_PAPERS = ("No papers are indexed yet: add PDFs on the Papers page, "
+             "or run \"panelqa ingest corpus/\" in a terminal and reload this page.")
+
+
+def settings() -> Settings:
+    return Settings.resolve()
+
+
+@st.cache_resource(show_spinner="Loading the language model (once per server)...")
+def embedder(model: str) -> Embedder:
+    """The sentence model, shared by every session of this server process (it embeds a question on one thread)."""
+    return load_embedder(model)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexState:
+    """An opened index, or the one sentence that says why there is none."""
+
+    index: SearchIndex | None
+    message: str = ""
+
+
+def current_index(config: Settings | None = None) -> IndexState:
+    """The index for this process; open_index keeps it open and reopens it when the files on disk change."""
+    config = config or settings()
+    if not (config.index_dir / DB_NAME).exists():
+        return IndexState(None, NO_PAPERS)
+    try:
+        index = open_index(config.index_dir, config.model, embedder(config.model))
+    except PanelqaError as exc:
+        return IndexState(None, str(exc))
+    if not index.documents:
+        return IndexState(None, NO_PAPERS)
+    _ = index.faiss  # build or load the vectors now, not during the first question
+    return IndexState(index)

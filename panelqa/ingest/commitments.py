@@ -1,0 +1,271 @@
+"""The commitments tracker: actions, resolutions, undertakings and deadlines, in the paper's words.
+
+    action       an "Action: PCC" line closes an item; the row quotes what was asked or offered before it
+    resolution   "RESOLVED – That the report ... be noted and the PCC be requested to provide ..."
+    undertaking  "he could send that information to Panel Members", owned by whoever said it
+    deadline     "This should be in place by the end of June."
+
+Nothing here says whether a commitment was kept; panelqa/reports/ledger.py only points at possible follow-ups.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from panelqa.ingest.locate import ChunkLines, split_sentences, split_units
+from panelqa.ingest.records import Chunk, Document, Page
+
+__all__ = ["CommitmentRow", "extract_commitments", "find_owner", "find_deadline", "speaker_of",
+           "commitment_embedding_text"]
+
+MAX_TEXT_WORDS = 90  # a commitment longer than this is cut at a sentence end
+
+# Longest first: "Deputy PCC" before "PCC", "Chief Executive, OPCC" before "OPCC".
+_ROLES: tuple[tuple[str, str], ...] = (
+    (r"Deputy Police (?:and|&) Crime Commissioner|Deputy PCC|DPCC", "Deputy PCC"),
+    (r"Police (?:and|&) Crime Commissioner|PCC|Commissioner", "PCC"),
+    (r"Deputy Chief Constable|DCC", "Deputy Chief Constable"),
+    (r"Assistant Chief Constable|ACC", "Assistant Chief Constable"),
+    (r"Chief Constable", "Chief Constable"),
+    (r"Chief Finance Officer|CFO|Treasurer", "Chief Finance Officer"),
+    (r"Chief Executive,? (?:of the )?OPCC|OPCC Chief Executive|Chief Executive", "Chief Executive, OPCC"),
+    (r"Monitoring Officer", "Monitoring Officer"),
+    (r"Scrutiny Officer", "Scrutiny Officer"),
+    (r"Vice[- ]Chairman|Vice[- ]Chair", "Vice-Chairman"),
+    (r"Chairman|Chair", "Chairman"),
+    (r"(?:Cllr\.?|Councillor)\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?", ""),
+    (r"(?:Head|Director) of [A-Z][\w&]+(?:\s+(?:and\s+)?[A-Z][\w&]+){0,3}", ""),
+    (r"OPCC|Office of the PCC", "OPCC"),
+    (r"Force|Thames Valley Police|TVP", "Force"),
+    (r"Panel|Members", "Panel"),
+)
+_ROLE = "|".join(f"(?:{pattern})" for pattern, _ in _ROLES)
+_SAID = r"(?:said|reported|commented|responded|confirmed|explained|agreed|undertook|stated|advised|" \
+        r"informed|noted|added|replied|acknowledged|indicated|offered|promised|assured|suggested|will|" \
+        r"would|could|was asked|is asked|to)"
+_SPEAKER = re.compile(rf"^\W*(?:\(\d+\)\s*)?(?:In (?:relation|response) to [^,]+,\s*)?(?:[Tt]he\s+)?"
+                      rf"(?P<role>{_ROLE})\s+(?:also\s+)?{_SAID}\b")
+_PRONOUN_SPEAKER = re.compile(r"^\W*(?:He|She)\b")
+_ACTION = re.compile(r"\[?\s*\bActions?\s*(?:by)?\s*[:\-–]\s*(?P<owner>[A-Z][^\]\n;:]{0,240}?)"
+                     r"\s*(?:\]|$|\.(?=\s|$)|;|\n)")
+MAX_OWNER_WORDS = 5  # "Action: PCC" names an owner; a longer "Action:" cell is itself the action
+_RESOLUTION = re.compile(r"^\W*(?:RESOLVED|Resolved\s*[:\-–]|AGREED\b|Decision\s*:"
+                         r"|It was (?:RESOLVED|resolved|agreed)\b"
+                         r"|The Panel (?:RESOLVED|resolved|agreed) (?:that|to)\b)")
+_ASK = re.compile(r"\basked (?:for|that|whether|if)\b|\brequested\b|\brequest(?:ed)? that\b|\bsought\b", re.I)
+_UNDERTAKING = re.compile(
+    r"\b(?:he|she|they|we|I|it)\s+(?:would|could|will|shall|can)\s+(?:be\s+(?:happy|pleased|able)\s+to\s+)?"
+    r"(?:send|provide|circulate|share|inform|let|make sure|report|look into|look at|arrange|write|update|"
+    r"ensure|follow|come back|bring|confirm|check|supply|forward|investigate|raise|contact|meet|respond|"
+    r"email|feed back|find out|liaise|include|publish|present|review|seek|pick|"
+    r"take (?:this|that|it) (?:up|back))\b"
+    r"|\bundertook to\b|\bpromised to\b|\boffered to\b"
+    r"|\bagreed to (?:provide|send|circulate|share|look|report|update|write|arrange|bring|review|consider)\b"
+    r"|\bwould be (?:circulated|provided|sent|shared|forwarded|reported|brought) to\b", re.I)
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_DEADLINE = re.compile(
+    rf"\b(?:by|before|no later than|within|in time for|ahead of|deadline of|due in|due by)\s+"
+    rf"(?:the\s+)?(?:end of\s+(?:the\s+)?|beginning of\s+|middle of\s+|close of\s+)?"
+    rf"(?:{_MONTH}(?:\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?"
+    rf"|(?:next|following)\s+(?:meeting|week|month|Panel(?: meeting)?|year|quarter)"
+    rf"|(?:two|three|four|six|\d{{1,2}})\s+(?:weeks|months|days|working days)"
+    rf"|(?:financial\s+)?year(?:\s+end)?|(?:Q|quarter)\s*\d|\d{{4}}(?:/\d{{2}})?|summer|autumn|spring|winter)"
+    rf"|\bin the (?:following|next) (?:week|month|few weeks)\b"
+    rf"|\bat the next (?:meeting|Panel(?: meeting)?)\b",
+    re.I)
+_FUTURE = re.compile(r"\b(?:should|would|will|shall|is to|are to|was to|were to|is due|are due|"
+                     r"expected|aim(?:s|ed)? to|plan(?:s|ned)? to|deadline)\b", re.I)
+_WE = re.compile(r"\b(?:[Ww]e|[Oo]ur)\s+(?:will|would|shall|aim|intend|plan|propose|commit|are committed)\b")
+# "Steve Peters would provide", "The Cabinet Office and DFID will work", "The FCO aims to"
+_SUBJECT = re.compile(r"^\W*(?:\d+(?:\.\d+)*\s+)?(?:[Tt]he\s+)?"
+                      r"(?P<subj>[A-Z][\w&'’-]*(?:\s+(?:and|of|for|&)?\s*[A-Z][\w&'’-]*){0,5})"
+                      r"\s+(?:will|would|shall|should|aims? to|promised to|agreed to|intends? to|plans? to|"
+                      r"undertook to|is to|are to|has agreed|have agreed)\b")
+# who an action log's "Action:" cell names: "Cabinet Office to provide report on progress ..."
+_LOG_ACTION = re.compile(r"(?:It was agreed (?:that )?)?(?P<who>[A-Z][\w&'’ ,-]{1,60}?)"
+                         r"\s+(?:to|would|will|should)\s")
+_BARE_PRONOUN = re.compile(r"^\W*(?:This|That|It|These|They|Which)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class CommitmentRow:
+    """One thing a paper says someone will do, who, by when, and where it says so."""
+
+    row_id: str  # hash of (doc_id, chunk ordinal, kind, text)
+    doc_id: str
+    page: int  # 1-based page where the quoted text begins
+    kind: str  # "action" | "resolution" | "undertaking" | "deadline"
+    text: str  # in the paper's words
+    owner: str | None  # who is to act: "PCC", "Chief Finance Officer", "Deputy PCC"
+    speaker: str | None  # who said it, when known ("Deputy PCC" for an undertaking under "Action: PCC")
+    deadline: str | None  # "by the end of June", "in the following week"
+    marker: str | None  # the line that makes it an action: "Action: PCC"
+    section: str | None  # the heading it sits under
+    chunk_id: str
+    meeting_date: str | None  # the document's date (ISO)
+    financial_year: str | None  # the document's financial year when it names exactly one
+
+
+def commitment_embedding_text(row: CommitmentRow) -> str:
+    return f"{row.section}.\n{row.text}" if row.section else row.text
+
+
+def extract_commitments(doc: Document, pages: Sequence[Page],
+                        chunks: Sequence[Chunk]) -> tuple[CommitmentRow, ...]:
+    """Actions, resolutions, undertakings and deadlines in reading order, each with its page."""
+    rows: list[CommitmentRow] = []
+    seen: set[str] = set()
+    for chunk in chunks:
+        lines: ChunkLines | None = None
+        speaker: str | None = None
+        offset = 0
+        previous_unit = ""
+        for unit in split_units(chunk.text, table=chunk.kind == "table"):
+            found_at = chunk.text.find(unit[:20], offset)
+            unit_at = found_at if found_at >= 0 else offset
+            offset = unit_at + len(unit)
+            found = list(_unit_commitments(unit, previous_unit, speaker))
+            speaker = _last_speaker(unit, speaker)
+            previous_unit = unit
+            for kind, text, owner, said_by, deadline, marker in found:
+                if owner in (None, "We", "Our") and _WE.search(text):
+                    owner = doc.body.value if doc.body else None  # "We will publish ..." by the paper's body
+                key = f"{kind}|{text}"
+                if key in seen:
+                    continue
+                seen.add(key)
+                lines = lines or ChunkLines(chunk, pages)
+                at = chunk.text.find(text[:40], unit_at)
+                page = lines.page_of(at if at >= 0 else unit_at)
+                rows.append(CommitmentRow(
+                    row_id=hashlib.sha256(f"{doc.doc_id}|{chunk.ordinal}|{kind}|{text}".encode()).hexdigest()[:24],
+                    doc_id=doc.doc_id, page=page, kind=kind, text=text, owner=owner, speaker=said_by,
+                    deadline=deadline, marker=marker, section=chunk.heading or None, chunk_id=chunk.chunk_id,
+                    meeting_date=doc.meeting_date.value if doc.meeting_date else None,
+                    financial_year=doc.financial_years[0].value if len(doc.financial_years) == 1 else None))
+    return tuple(rows)
+
+
+def _unit_commitments(unit: str, previous_unit: str, speaker: str | None):
+    """(kind, text, owner, speaker, deadline, marker) for each commitment in one paragraph or item."""
+    sentences = split_sentences(unit)
+    speakers = _speakers(sentences, speaker)
+    used: set[int] = set()
+    for m in _ACTION.finditer(unit):
+        before = unit[:m.start()].strip()
+        marker = re.sub(r"\s+", " ", m.group(0).strip(" [];.\n"))
+        owner = find_owner(m.group("owner")) or _tidy(m.group("owner"))
+        if len(m.group("owner").split()) > MAX_OWNER_WORDS:  # an action log: "Action: Cabinet Office to ..."
+            text = _quote(m.group("owner"))
+            who = _LOG_ACTION.match(text)
+            owner = (find_owner(who.group("who")) or _tidy(who.group("who"))) if who else find_owner(text)
+            yield "action", text, owner, None, find_deadline(text), "Action"
+            continue
+        part = split_sentences(before) if before else split_sentences(previous_unit)
+        if not part:
+            continue
+        picked = [s for s in part[:-1] if _ASK.search(s)] + [part[-1]]
+        text = _quote(" ".join(picked))
+        said_by = next((speakers[i] for i, s in enumerate(sentences) if s in part[-1] or part[-1] in s), None)
+        yield "action", text, owner, said_by, find_deadline(text), marker
+    if _RESOLUTION.match(unit):
+        text = _quote(unit)
+        yield "resolution", text, _resolution_owner(unit), None, find_deadline(text), None
+        return
+    for i, sentence in enumerate(sentences):
+        clean = _ACTION.sub("", sentence).strip()
+        if _UNDERTAKING.search(clean):
+            used.add(i)
+            owner = speakers[i] or subject_of(clean)
+            yield "undertaking", _quote(clean), owner, speakers[i], find_deadline(clean), None
+    for i, sentence in enumerate(sentences):
+        clean = _ACTION.sub("", sentence).strip()
+        deadline = find_deadline(clean)
+        if i in used or not deadline or not _FUTURE.search(clean):
+            continue
+        text = clean
+        if _BARE_PRONOUN.match(clean) and i:
+            text = f"{_ACTION.sub('', sentences[i - 1]).strip()} {clean}"
+        owner = speakers[i] or subject_of(clean) or (speakers[i - 1] if i else None)
+        yield "deadline", _quote(text), owner, speakers[i], deadline, None
+
+
+def _speakers(sentences: list[str], current: str | None) -> list[str | None]:
+    """Who says each sentence: a named role, or the last one named for "He said ..."."""
+    out: list[str | None] = []
+    for sentence in sentences:
+        named = speaker_of(sentence)
+        if named:
+            current = named
+        elif not _PRONOUN_SPEAKER.match(sentence) and not re.search(r"\b(?:he|she)\s+(?:would|could|will)\b",
+                                                                    sentence):
+            out.append(None)
+            continue
+        out.append(current)
+    return out
+
+
+def _last_speaker(unit: str, current: str | None) -> str | None:
+    for sentence in split_sentences(unit):
+        current = speaker_of(sentence) or current
+    return current
+
+
+def subject_of(sentence: str) -> str | None:
+    """Who a plan sentence names as doing it: "The FCO aims to ..." -> "FCO"; "We will" -> "We"."""
+    m = _SUBJECT.match(sentence)
+    if not m:
+        return None
+    subject = m.group("subj")
+    if subject in ("It", "This", "That", "There", "These", "They", "He", "She", "I", "Which", "All", "Data"):
+        return None
+    return find_owner(subject) or subject
+
+
+def speaker_of(sentence: str) -> str | None:
+    """Who a sentence reports: "The Chief Finance Officer commented that ..." -> "Chief Finance Officer"."""
+    m = _SPEAKER.match(sentence)
+    return find_owner(m.group("role")) if m else None
+
+
+def find_owner(text: str) -> str | None:
+    """The first role named in the text, in its usual short form: "Police and Crime Commissioner" -> "PCC"."""
+    best: tuple[int, str] | None = None
+    for pattern, short in _ROLES:
+        m = re.search(rf"\b(?:{pattern})\b", text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), short or _tidy(m.group(0)))
+    return best[1] if best else None
+
+
+def _resolution_owner(text: str) -> str:
+    m = re.search(rf"\b(?:the\s+)?(?P<role>{_ROLE})\s+(?:be|is|are)\s+(?:requested|asked|invited)\s+to\b",
+                  text)
+    return find_owner(m.group("role")) if m else "Panel"
+
+
+def find_deadline(text: str) -> str | None:
+    m = _DEADLINE.search(text)
+    return _tidy(m.group(0)) if m else None
+
+
+def _quote(text: str) -> str:
+    text = _tidy(re.sub(r"^\W*\(\d+\)\s*", "", text).lstrip("[").strip())
+    words = text.split()
+    if len(words) <= MAX_TEXT_WORDS:
+        return text
+    kept: list[str] = []
+    for sentence in split_sentences(text):
+        if kept and len(" ".join(kept + [sentence]).split()) > MAX_TEXT_WORDS:
+            break
+        kept.append(sentence)
+    if len(" ".join(kept).split()) <= MAX_TEXT_WORDS:
+        return " ".join(kept)
+    return " ".join(words[:MAX_TEXT_WORDS]) + " ..."
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" ,;:-–[]")

@@ -1,0 +1,542 @@
+"""PDF -> pages of blocks (lines and tables) and word boxes. The only module that opens PDFs."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections import Counter
+from pathlib import Path
+
+from panelqa.errors import UnreadableFile
+from panelqa.ingest.records import Block, Page
+
+__all__ = ["extract_pages", "sniff_pdf", "table_row_text"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MARGIN_SHARE = 0.1  # top and bottom tenth of a page hold running headers and footers
+DEFAULT_REPEAT_SHARE = 0.5  # a margin line on at least half the pages is a running header/footer
+MIN_TABLE_ROWS = 2
+MIN_TABLE_COLS = 2
+X_TOLERANCE = 3.0  # pdfplumber's default: a wider gap between characters starts a new word
+Y_TOLERANCE = 3.0  # pdfplumber's default: characters whose tops differ less share a line
+MIN_GRID_EDGES = 4  # a grid of two cells has at least four ruling lines
+GRID_TOLERANCE = 3.0  # pdfplumber's default snap, join and intersection tolerances, in points
+MIN_GRID_CELLS = 2  # cells a ruled grid needs before pdfplumber looks for tables on its page
+EDGE_SLANT = 0.5  # a segment that drifts less than this across its length is horizontal or vertical
+MAX_PATH_SEGMENTS = 5000
+LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "ft", 0xFB06: "st"}
+PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?-?\s*\d{1,4}\s*-?(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
+
+
+def sniff_pdf(path: Path) -> None:
+    """Raise UnreadableFile with a reason when the bytes are not a PDF at all."""
+    size = path.stat().st_size
+    if size == 0:
+        raise UnreadableFile(f"{path}: empty file (0 bytes); replace it with the real PDF.")
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" in head:
+        return
+    lowered = head.lower()
+    if head.startswith(b"PK"):
+        kind = "a ZIP/Office file"
+        fix = "save it as PDF first"
+    elif b"<html" in lowered or b"<!doctype" in lowered:
+        kind = "an HTML page"
+        fix = "save or print it as PDF first"
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        kind = "an old Office document"
+        fix = "save it as PDF first"
+    else:
+        kind = "text or another format"
+        fix = "convert it to PDF first"
+    raise UnreadableFile(f"{path}: not a PDF (it is {kind}); {fix}.")
+
+
+def extract_pages(path: Path) -> list[Page]:
+    """Read every page: text lines in reading order, tables as whole blocks, word boxes.
+
+    Text, fonts, word boxes and ruling lines come from PDFium (fast); pdfplumber's grid finder turns the
+    ruling lines into table cells. Only rotated pages are parsed by pdfplumber, which reads them whole.
+    """
+    sniff_pdf(path)
+    try:
+        pages = _read_document(path)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # PDFium and pdfminer raise many kinds; each means the same to a user
+        raise UnreadableFile(_explain(path, exc)) from exc
+    if not pages:
+        raise UnreadableFile(f"{path}: the PDF has no pages; check that the file is complete.")
+    pages = _drop_running_lines(pages)
+    return _join_split_tables(pages)
+
+
+def _read_document(path: Path) -> list[Page]:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    plumber = None
+    try:
+        pages = []
+        for number in range(1, len(pdf) + 1):
+            page = pdf[number - 1]
+            try:
+                if page.get_rotation():
+                    import pdfplumber  # imported here: search and the app use this module without it
+
+                    plumber = plumber or pdfplumber.open(path)
+                    pages.append(_read_page(plumber.pages[number - 1]))
+                else:
+                    pages.append(_read_pdfium_page(page, number, grids=_ruling_grids(page)))
+            finally:
+                page.close()
+        return pages
+    finally:
+        if plumber is not None:
+            plumber.close()
+        pdf.close()
+
+
+def _explain(path: Path, exc: Exception) -> str:
+    # pdfplumber wraps pdfminer's error (PDFPasswordIncorrect, PSEOF) in PdfminerException; read the inner one
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    name = type(inner).__name__
+    text = f"{name}: {inner}".lower()
+    if "password" in text or "encrypt" in text:
+        return f"{path}: the PDF is password-protected; save an unprotected copy and ingest that."
+    return f"{path}: damaged or truncated PDF ({name}); download or export it again."
+
+
+def _read_page(page) -> Page:
+    """A rotated page, read whole by pdfplumber: its tables and its lines."""
+    tables = _find_tables(page)
+    blocks: list[Block] = []
+    words: list[tuple[str, float, float, float, float]] = []
+    for line in page.extract_text_lines(return_chars=True, strip=True):
+        chars = line["chars"]
+        words.extend(_words_of(chars))
+        box = (line["x0"], line["top"], line["x1"], line["bottom"])
+        if any(_inside(box, t.bbox) for t in tables):
+            continue
+        first = next((c for c in chars if c["text"].strip()), chars[0])
+        blocks.append(Block(
+            kind="line",
+            text=_clean(line["text"]),
+            box=tuple(round(v, 1) for v in box),
+            size=round(float(first.get("size", 0.0)), 1),
+            bold=_is_bold(chars),
+        ))
+    return _page_of(page.page_number, float(page.width), float(page.height), blocks, _table_blocks(tables), words)
+
+
+def _table_blocks(tables: list) -> list[Block]:
+    blocks = []
+    for table in tables:
+        rows = tuple(tuple(_clean(" ".join((c or "").split())) for c in row) for row in table.extract())
+        rows = tuple(r for r in rows if any(r))
+        if len(rows) < MIN_TABLE_ROWS:
+            continue
+        blocks.append(Block(kind="table", text=table_row_text(rows), box=tuple(round(v, 1) for v in table.bbox),
+                            rows=rows))
+    return blocks
+
+
+def _page_of(number: int, width: float, height: float, lines: list[Block], tables: list[Block], words) -> Page:
+    blocks = [*lines, *tables]
+    blocks.sort(key=lambda b: (round(b.box[1]), b.box[0]))
+    return Page(page=number, width=width, height=height, blocks=tuple(blocks), words=tuple(words))
+
+
+def _read_pdfium_page(page, number: int, grids: list) -> Page:
+    """Lines as pdfplumber's extract_text_lines reads them: chars whose tops lie within Y_TOLERANCE, left to right,
+    split into words at spaces and at gaps wider than X_TOLERANCE. Tables are the ruled grids' cells, filled with
+    the chars whose centres lie inside them."""
+    height = page.get_height()
+    chars = _pdfium_chars(page, height)
+    tables = [t for t in (_GridTable(cells, chars) for cells in grids) if t.is_table()]
+    blocks: list[Block] = []
+    words: list[tuple[str, float, float, float, float]] = []
+    for line in _cluster_lines([c for c in chars if not c[8]]):
+        line_words = _split_words(line)
+        if not line_words:
+            continue
+        words.extend((w[0], round(w[1], 1), round(w[2], 1), round(w[3], 1), round(w[4], 1)) for w, _ in line_words)
+        box = (min(w[1] for w, _ in line_words), min(w[2] for w, _ in line_words),
+               max(w[3] for w, _ in line_words), max(w[4] for w, _ in line_words))
+        if any(_inside(box, t.bbox) for t in tables):
+            continue
+        letters = [c for _, cs in line_words for c in cs]
+        blocks.append(Block(
+            kind="line",
+            text=_clean(" ".join(w[0] for w, _ in line_words)),
+            box=tuple(round(v, 1) for v in box),
+            size=round(letters[0][5], 1),
+            bold=sum(1 for c in letters if c[6]) >= 0.6 * len(letters),
+        ))
+    return _page_of(number, float(page.get_width()), float(height), blocks, _table_blocks(tables), words)
+
+
+def _pdfium_chars(page, height: float) -> list[tuple]:
+    """(text, x0, top, x1, bottom, size, bold, space_before, soft, middle) per character but spaces, tops from the
+    page top. middle is the char's vertical centre as pdfminer boxes it (from the font's descent below the baseline up
+    by the font size), which decides the table cell holding it.
+
+    soft marks the hyphen PDFium reports as 0x02 where a word breaks at a line's end: lines drop it, table cells keep
+    it as "-" (as pdfplumber reads it)."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    textpage = page.get_textpage()
+    try:
+        handle = textpage.raw
+        count = raw.FPDFText_CountChars(handle)
+        rect = raw.FS_RECTF()
+        fonts: dict[int, bool] = {}
+        descents: dict[int, float] = {}
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        chars = []
+        get_unicode, get_box, get_size = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize
+        get_object, is_generated = _text_object_address(), raw.FPDFText_IsGenerated
+        get_origin = raw.FPDFText_GetCharOrigin
+        space_before = False
+        for i in range(count):
+            code = get_unicode(handle, i)
+            if code in (0x0D, 0x0A, 0xFFFE):
+                continue
+            soft = code == 0x02
+            text = "-" if soft else LIGATURES.get(code) or chr(code)
+            if not text.strip():
+                space_before = True  # spaces, written or generated by PDFium for wide gaps, only separate words
+                continue
+            if is_generated(handle, i) == 1 or not get_box(handle, i, rect):
+                continue
+            size = get_size(handle, i)
+            key = get_object(handle, i) or 0
+            bold = fonts.get(key)
+            if bold is None:
+                bold = fonts[key] = _object_is_bold(ctypes.cast(key, raw.FPDF_PAGEOBJECT) if key else None)
+            descent = descents.get(key)
+            if descent is None:
+                descent = descents[key] = _object_descent(ctypes.cast(key, raw.FPDF_PAGEOBJECT) if key else None)
+            top = height - rect.top
+            chars.append((text, rect.left, top, rect.right, top + size, size, bold, space_before and not soft, soft,
+                          height - oy.value - (descent + 0.5) * size if get_origin(handle, i, ox, oy)
+                          else height - rect.bottom - size / 2))
+            space_before = space_before and soft  # a soft hyphen leaves a pending space to the next char
+        return chars
+    finally:
+        textpage.close()
+
+
+@functools.cache
+def _text_object_address():
+    """FPDFText_GetTextObject returning the object's address as an int: casting each char's pointer is slow."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    fn = raw.FPDFText_GetTextObject
+    prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, *fn.argtypes)
+    return prototype(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+def _object_descent(obj) -> float:
+    """The text object's font descent (negative, below the baseline) per point of font size."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+    from pdfminer.fontmetrics import FONT_METRICS
+
+    font = raw.FPDFTextObj_GetFont(obj) if obj else None
+    if not font:
+        return 0.0
+    buffer = ctypes.create_string_buffer(256)
+    length = raw.FPDFFont_GetBaseFontName(font, buffer, 256)
+    name = buffer.value.decode("latin-1", "ignore") if length else ""
+    standard = FONT_METRICS.get(name, ({},))[0]  # pdfminer reads a standard font's metrics from its own tables
+    if "Descent" in standard:
+        return standard["Descent"] / 1000.0
+    descent = ctypes.c_float()
+    if not raw.FPDFFont_GetDescent(font, 1000.0, descent):
+        return 0.0
+    return descent.value / 1000.0
+
+
+def _object_is_bold(obj) -> bool:
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    if not obj:
+        return False
+    font = raw.FPDFTextObj_GetFont(obj)
+    if not font:
+        return False
+    buffer = ctypes.create_string_buffer(256)
+    length = raw.FPDFFont_GetBaseFontName(font, buffer, 256)
+    name = buffer.value.decode("latin-1", "ignore") if length else ""
+    return bool(re.search(r"bold|black|heavy|semibold", name, re.I))
+
+
+def _cluster_lines(chars: list[tuple]) -> list[list[tuple]]:
+    """Group characters whose tops are within Y_TOLERANCE of the previous one (sorted by top), as pdfplumber does."""
+    lines: list[list[tuple]] = []
+    last_top = None
+    for c in sorted(chars, key=lambda c: c[2]):
+        if last_top is None or c[2] - last_top > Y_TOLERANCE:
+            lines.append([])
+        lines[-1].append(c)
+        last_top = c[2]
+    return [sorted(line, key=lambda c: c[1]) for line in lines]
+
+
+def _split_words(line: list[tuple]) -> list[tuple[tuple, list[tuple]]]:
+    """Words of one line: (text, x0, top, x1, bottom) and their characters."""
+    out = []
+    word: list[tuple] = []
+    for c in [*line, None]:
+        gap = c is not None and word and (c[1] > word[-1][3] + X_TOLERANCE or c[1] < word[-1][1] - X_TOLERANCE
+                                          or len(c) > 7 and c[7])
+        if c is None or not c[0].strip() or gap:
+            if word:
+                out.append((("".join(ch[0] for ch in word), word[0][1], min(ch[2] for ch in word),
+                             max(ch[3] for ch in word), max(ch[4] for ch in word)), word))
+            word = [c] if c is not None and c[0].strip() else []
+        else:
+            word.append(c)
+    return out
+
+
+def _ruling_grids(page) -> list[list[tuple]]:
+    """pdfplumber's own table finder, run on the page's ruling lines as PDFium draws them: its groups of cells.
+
+    Borders, underlines and boxes around a heading form no grid; a group of fewer than MIN_GRID_CELLS is dropped.
+    """
+    import pypdfium2.raw as raw
+    from pdfplumber import table as plumber_table
+    from pdfplumber.utils import filter_edges
+
+    edges: list[dict] = []
+    objects = [raw.FPDFPage_GetObject(page.raw, i) for i in range(raw.FPDFPage_CountObjects(page.raw))]
+    _collect_edges(raw, objects, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), page.get_height(), edges, depth=0)
+    if len(edges) < MIN_GRID_EDGES:
+        return []
+    edges = plumber_table.merge_edges(filter_edges(edges, min_length=1), GRID_TOLERANCE, GRID_TOLERANCE,
+                                      GRID_TOLERANCE, GRID_TOLERANCE)
+    edges = filter_edges(edges, min_length=GRID_TOLERANCE)
+    cells = plumber_table.intersections_to_cells(
+        plumber_table.edges_to_intersections(edges, GRID_TOLERANCE, GRID_TOLERANCE))
+    return [group for group in plumber_table.cells_to_tables(cells) if len(group) >= MIN_GRID_CELLS]
+
+
+class _GridTable:
+    """A table as pdfplumber's Table reads it (rows of cells, None where a merged cell leaves a gap), with each cell
+    holding the PDFium chars whose centres lie inside it, as words in reading order."""
+
+    def __init__(self, cells: list[tuple], chars: list[tuple]):
+        from pdfplumber.table import Table
+
+        self.cells = cells
+        self.bbox = Table(None, cells).bbox
+        self._rows = [row.cells for row in Table(None, cells).rows]
+        x0, top, x1, bottom = self.bbox
+        self._chars = [c for c in chars if x0 <= (c[1] + c[3]) / 2 < x1 and top <= c[9] < bottom]
+        self._extracted = None
+
+    def extract(self) -> list[list[str | None]]:
+        if self._extracted is None:
+            self._extracted = [[None if cell is None else self._text(cell) for cell in row] for row in self._rows]
+        return self._extracted
+
+    def is_table(self) -> bool:
+        rows = self.extract()
+        return len(rows) >= MIN_TABLE_ROWS and max(len(r) for r in rows) >= MIN_TABLE_COLS
+
+    def _text(self, cell: tuple) -> str:
+        x0, top, x1, bottom = cell
+        inside = [c for c in self._chars if x0 <= (c[1] + c[3]) / 2 < x1 and top <= c[9] < bottom]
+        return "\n".join(" ".join(w[0] for w, _ in _split_words(line)) for line in _cluster_lines(inside))
+
+
+def _collect_edges(raw, objects, matrix, height: float, edges: list[dict], depth: int) -> None:
+    """Axis-parallel straight segments of every path, in page space with tops from the page top."""
+    import ctypes
+
+    fs = raw.FS_MATRIX()
+    for obj in objects:
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind not in (raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_PATH) or len(edges) > MAX_PATH_SEGMENTS:
+            continue
+        own = (fs.a, fs.b, fs.c, fs.d, fs.e, fs.f) if raw.FPDFPageObj_GetMatrix(obj, fs) else (1, 0, 0, 1, 0, 0)
+        full = _compose(own, matrix)
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            if depth < 4:
+                _collect_edges(raw, [raw.FPDFFormObj_GetObject(obj, i) for i in range(raw.FPDFFormObj_CountObjects(obj))],
+                               full, height, edges, depth + 1)
+            continue
+        x, y = ctypes.c_float(), ctypes.c_float()
+        prev = start = None
+        for i in range(min(raw.FPDFPath_CountSegments(obj), MAX_PATH_SEGMENTS)):
+            segment = raw.FPDFPath_GetPathSegment(obj, i)
+            raw.FPDFPathSegment_GetPoint(segment, x, y)
+            a, b, c, d, e, f = full
+            point = (a * x.value + c * y.value + e, height - (b * x.value + d * y.value + f))
+            kind = raw.FPDFPathSegment_GetType(segment)
+            if kind == raw.FPDF_SEGMENT_LINETO and prev is not None:
+                _add_edge(prev, point, edges)
+            elif kind == raw.FPDF_SEGMENT_MOVETO:
+                start = point
+            if raw.FPDFPathSegment_GetClose(segment) and start is not None:
+                _add_edge(point, start, edges)
+            prev = point
+
+
+def _compose(inner, outer) -> tuple:
+    """The matrix that applies inner, then outer (PDF's row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _add_edge(p, q, edges: list[dict]) -> None:
+    x0, x1 = sorted((p[0], q[0]))
+    top, bottom = sorted((p[1], q[1]))
+    if bottom - top < EDGE_SLANT and x1 - x0 >= EDGE_SLANT:
+        mid = (top + bottom) / 2
+        edges.append({"x0": x0, "x1": x1, "top": mid, "bottom": mid, "width": x1 - x0, "height": 0,
+                      "orientation": "h", "object_type": "line"})
+    elif x1 - x0 < EDGE_SLANT and bottom - top >= EDGE_SLANT:
+        mid = (x0 + x1) / 2
+        edges.append({"x0": mid, "x1": mid, "top": top, "bottom": bottom, "width": 0, "height": bottom - top,
+                      "orientation": "v", "object_type": "line"})
+
+
+def _find_tables(page) -> list:
+    """Only pages with ruling lines can hold the bordered tables pdfplumber finds reliably."""
+    from pdfplumber.table import Table
+
+    if not (page.lines or page.rects):
+        return []
+    found = []
+    for table in page.find_tables():  # the "lines" strategy reads ruling lines only, never chars
+        x0, top, x1, bottom = table.bbox  # a cell reads only the chars inside it: hand it no others
+        near = page.filter(lambda o, x0=x0, top=top, x1=x1, bottom=bottom: o.get("object_type") != "char" or (
+            x0 - 1 <= (o["x0"] + o["x1"]) / 2 <= x1 + 1 and top - 1 <= (o["top"] + o["bottom"]) / 2 <= bottom + 1))
+        table = Table(near, table.cells)
+        cells = table.extract()
+        if len(cells) >= MIN_TABLE_ROWS and max(len(r) for r in cells) >= MIN_TABLE_COLS:
+            found.append(table)
+    return found
+
+
+def table_row_text(rows: tuple[tuple[str, ...], ...], header: tuple[str, ...] | None = None) -> str:
+    """Each row reads with its column headers: "Measure: All Violent Crime; 2016/17: 23,178"."""
+    header = header if header is not None else rows[0]
+    body = rows if header is not rows[0] else rows[1:]
+    lines = []
+    for row in body:
+        cells = []
+        for name, value in zip(header, row, strict=False):
+            if not value:
+                continue
+            cells.append(f"{name}: {value}" if name else value)
+        if cells:
+            lines.append("; ".join(cells) + ".")
+    return "\n".join(lines)
+
+
+def _join_split_tables(pages: list[Page]) -> list[Page]:
+    """A table whose first row on a page is not its header continues the last table of the page before."""
+    out: list[Page] = []
+    for page in pages:
+        blocks = list(page.blocks)
+        prev_table = _last_table(out[-1]) if out else None
+        if blocks and blocks[0].kind == "table" and prev_table is not None:
+            first = blocks[0]
+            header = prev_table.rows[0]
+            same_columns = len(first.rows[0]) == len(header) and all(
+                abs(a - b) < 6 for a, b in ((first.box[0], prev_table.box[0]), (first.box[2], prev_table.box[2])))
+            if same_columns and first.rows[0] != header:
+                blocks[0] = Block(kind="table", text=table_row_text(first.rows, header=header), box=first.box,
+                                  rows=(header, *first.rows), header_repeated=False)
+        out.append(Page(page=page.page, width=page.width, height=page.height, blocks=tuple(blocks),
+                        words=page.words))
+    return out
+
+
+def _last_table(page: Page) -> Block | None:
+    """The table that ends the page, if the page ends with one."""
+    if page.blocks and page.blocks[-1].kind == "table":
+        return page.blocks[-1]
+    return None
+
+
+def _drop_running_lines(pages: list[Page]) -> list[Page]:
+    """Remove page numbers and lines repeated in the margins of many pages."""
+    def key(text: str) -> str:
+        return re.sub(r"\d+", "#", text.lower()).strip()
+
+    margin_keys: Counter[str] = Counter()
+    for page in pages:
+        seen = {key(b.text) for b in page.blocks if b.kind == "line" and _in_margin(b, page)}
+        margin_keys.update(seen)
+    repeated = {k for k, n in margin_keys.items()
+                if len(pages) >= 2 and n >= max(2, DEFAULT_REPEAT_SHARE * len(pages))}
+    out = []
+    for page in pages:
+        kept = tuple(b for b in page.blocks
+                     if not (b.kind == "line" and _in_margin(b, page)
+                             and (key(b.text) in repeated or PAGE_NUMBER.match(b.text))))
+        if not kept and any(b.kind == "line" and not PAGE_NUMBER.match(b.text) for b in page.blocks):
+            kept = page.blocks  # a page is never emptied: what repeats there is its content
+        out.append(Page(page=page.page, width=page.width, height=page.height, blocks=kept, words=page.words))
+    return out
+
+
+def _in_margin(block: Block, page: Page) -> bool:
+    margin = page.height * DEFAULT_MARGIN_SHARE
+    return block.box[3] <= margin or block.box[1] >= page.height - margin
+
+
+def _inside(box, bbox) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return bbox[0] - 1 <= cx <= bbox[2] + 1 and bbox[1] - 1 <= cy <= bbox[3] + 1
+
+
+def _is_bold(chars: list[dict]) -> bool:
+    letters = [c for c in chars if c["text"].strip()]
+    if not letters:
+        return False
+    bold = sum(1 for c in letters if re.search(r"bold|black|heavy|semibold", c.get("fontname", ""), re.I))
+    return bold >= 0.6 * len(letters)
+
+
+def _words_of(chars: list[dict]):
+    """pdfplumber's line chars hold no spaces: words are split at gaps wider than X_TOLERANCE too."""
+    line = [(c["text"], c["x0"], c["top"], c["x1"], c["bottom"]) for c in chars]
+    for word, _ in _split_words(line):
+        yield (word[0], *(round(v, 1) for v in word[1:]))
+
+
+def _clean(text: str) -> str:
+    text = text.replace("\u00ad", "").replace("\x00", "")
+    return re.sub(r"[ \t\u00a0]+", " ", text).strip()
+
+
+def pdf_title(path: Path) -> str | None:
+    """The Title field of the PDF's metadata, when it has one."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(path)
+        try:
+            title = pdf.get_metadata_value("Title")
+        finally:
+            pdf.close()
+    except Exception:  # metadata is optional: a paper without it is still read
+        return None
+    return str(title).strip() if title else None

@@ -1,0 +1,379 @@
+"""The funding ledger: one row for every statement of an amount of money in a paper.
+
+A row says who got the money (recipient), from which fund (funder, from the nearest "... Fund"
+heading or the sentence), what for (purpose, the rest of the clause), under which section, and
+where (document and page). Amounts that are not grants or spending (a salary, a fraud loss, a
+threshold, a budget) keep their row but are flagged and never summed. The same grant stated twice
+in one paper (same recipient, same amount) gets one `grant_id`, so totals count it once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from panelqa.ingest.describe import find_financial_years
+from panelqa.ingest.locate import ChunkLines, split_sentences, split_units
+from panelqa.ingest.money import Money, find_money
+from panelqa.ingest.records import Chunk, Document, Page
+
+__all__ = ["LedgerRow", "extract_ledger", "link_grants", "classify", "find_recipient", "SUMMED_KINDS",
+           "ledger_embedding_text"]
+
+LEDGER_VERSION = 1
+SUMMED_KINDS = ("grant", "spend")  # only these count towards a total
+MIN_PURPOSE_WORDS = 3  # a shorter purpose, or none after the amount, borrows the sentence before
+
+_GIVEN_TO = r"(?:received|receives|receive|invested|invests|invest|secured|obtained|won|got|was awarded|" \
+            r"were awarded|has been awarded|have been awarded|had been awarded|is awarded|are awarded|" \
+            r"was granted|were granted|has been granted|was allocated|were allocated|has been allocated|" \
+            r"was given|were given|has been given|spent|spends|has spent|have spent|contributed|" \
+            r"has contributed|" \
+            r"provided|provides|has provided|committed|has committed|put|puts|has put|paid)"
+_RECEIVER_VERB = re.compile(rf"^(?P<subj>.+?)\s+(?:has |have |had |will |would )?{_GIVEN_TO}"
+                            r"(?:\s+(?:a|an|the|total|grant|sum|further|additional|funding|of|over|around|"
+                            r"approximately|about|almost|nearly|some|just|under))*\s*$", re.I)
+_GIVER_VERB = re.compile(r"^(?P<subj>.+?)\s+(?:has |have |had |will |would )?"
+                         r"(?:awarded|granted|gave|allocated|donated|agreed|approved|offered|provided|committed|contributed)"
+                         r"(?:\s+(?:a|an|the|grant|grants|funding|of|sum|total))*\s*$", re.I)
+_TO_RECIPIENT = re.compile(r"^\s*(?:has been |have been |was |were |is |are |will be |to be )?"
+                           r"(?:awarded |granted |given |allocated |provided |paid |distributed |passed |"
+                           r"made )?"
+                           r"(?:available )?to\s+(?P<rec>(?:the )?[A-Z][^,;.]*?)"
+                           r"(?=\s+(?:for|to|towards|in order|in|which|who|that|from)\b|[,;.(]|$)")
+_FUNDER_SUBJECT = re.compile(r"\b(?:PCC|OPCC|Commissioner|Home Office|Ministry|Government|Fund|Council|"
+                             r"Lottery|Foundation|Trust|Sheriff|Force|Police|Department|MoJ|MHCLG)\b")
+_FUNDER_IN_TEXT = re.compile(r"\b(?:from|through|via|by|under)\s+(?:the\s+)?(?P<f>(?:[A-Z][\w&'()-]*\s+){0,6}"
+                             r"(?:Fund|Grant|Funding|Lottery|Foundation))\b")
+# "to the End of ..." is not a recipient; case matters, so "to CoST Ethiopia" is one
+_NOT_RECIPIENT = re.compile(r"(?:[Tt]he\s+)?(?:End|Value|Cost|Amount|Total|Sum|Level)\b")
+_MULTIPLIED = re.compile(r"\d\s?(?:k|m|mn|bn|thousand|million|billion)\b", re.I)
+_THOUSANDS = re.compile(r"\((?:k|K|£k|£K|£000s?|000s?)\)|£000s?\b|£k\b")
+_CLAUSE_BREAK = re.compile(r";\s*|,?\s+and\s+|,\s+|\s+while\s+|\s+whilst\s+")
+_FUND_HEADING = re.compile(r"\b(?:Fund|Funds|Grant|Grants|Funding)\b", re.I)
+_CONNECTOR = re.compile(r"^\s*(?:in total\s+|each\s+|per year\s+|a year\s+)?"
+                        r"(?:towards|toward|into|on|in|for|to fund|to)\s+", re.I)
+_LEAD = re.compile(r"^\s*(?:•\s*|\(?[0-9ivx]{1,3}[.)]\s+|\[)+")
+_INTRO = re.compile(r"^(?:In|During|For|Over|Since|By|From)\b[^,]{0,60},\s*", re.I)
+_FY_IN_TEXT = re.compile(r"(?<![\d/])(?:20\d\d)\s*[/-]\s*\d{2}(?![\d/])")
+
+_KIND_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
+    ("salary", re.compile(r"\bsalar|\bpay (?:scale|band|range|award)|\bpay grade\b|"
+                          r"\bremuneration|\ballowances?\b|\bper hour\b|\bhourly rate\b", re.I),
+     "a salary or pay rate, not a grant"),
+    ("crime_value", re.compile(r"\bstolen\b|\btheft|\bfraud|\bscam|\bstreet value|\bseiz|\bconfiscat|"
+                               r"\blaunder|\bworth of (?:drugs|cannabis|cocaine)|\bvictims? (?:lost|were)|"
+                               r"\bloss(?:es)? of\b|\bdamage (?:of|worth)|\bcost to (?:the )?victim", re.I),
+     "money lost or seized in crime, not spending"),
+    ("saving", re.compile(r"\bsav(?:ed|ings?)\b|\befficienc|\bcuts?\b|\bover-?spend|\bunder-?spend|\bdeficit|"
+                          r"\bshortfall|\bfunding gap|\bpressures?\b", re.I),
+     "a saving, gap or variance, not spending"),
+    ("price", re.compile(r"\bfees?\b|\bcharged?\b|\bcharges\b|\bprices?\b|\bpriced\b|\btariff|\bsubscription|"
+                         r"\bper (?:terminal|user|licence|year|month|unit|copy|head|person|night|day|item)\b",
+                         re.I),
+     "a price, fee or charge, not money paid out"),
+    ("budget", re.compile(r"\bbudgets?\b|\bprecept|\breserves?\b|\bband d\b|\bcouncil tax|\bpot\b|"
+                          r"\bamount of funding\b|\bfunding (?:of up to|available)|\bavailable\b|"
+                          r"\bsettlement\b|\bcapital programme|\bforecast|\bestimated? cost|\bnet revenue|"
+                          r"\bgrant funding will\b|\btotal (?:fund|funding|budget)", re.I),
+     "a budget or fund size, not a payment"),
+    ("grant", re.compile(r"\binvest|\breceiv|\bawarded|\bgrants?\b|\bfunded\b|\bfunding\b|\bgranted\b|"
+                         r"\ballocat|\bcontribut|\bdonat|\bcommissioned\b|\bsecured\b|\bprovided\b|\bfund\b",
+                         re.I), ""),
+    ("spend", re.compile(r"\bspen[dt]|\bcosts?\b|\bcosting\b|\bpaid\b|\bpayments?\b|\bpurchas|\bexpenditure|"
+                         r"\bcontract|\bprocure|\binvoice|\bbought\b", re.I), ""),
+)
+_THRESHOLD_AFTER = re.compile(r"\s*(?:\+|(?:and|or)\s+(?:over|above|more|upwards|less|under|below)\b)", re.I)
+_THRESHOLD = re.compile(r"(?:[>≥<≤]|\bover|\babove|\bunder|\bbelow|\bup to|\bless than|\bmore than|"
+                        r"\bexceeding|\bin excess of|\bat least|\bat most|\bmaximum(?: of)?|"
+                        r"\bminimum(?: of)?|\bmax\.?|\bmin\.?|\blimit of|\bthreshold of|\bcapped at|"
+                        r"\bno more than|\bupwards of)\s*$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """One statement of an amount of money, with who, what for, where and why it may not count."""
+
+    row_id: str  # hash of (doc_id, chunk ordinal, offset of the amount): stable for an unchanged paper
+    doc_id: str
+    page: int  # 1-based page of the amount
+    amount_pence: int  # the amount, or the low end of a range
+    amount_text: str  # as written: "£88,338"
+    kind: str  # "grant" | "spend" | "budget" | "saving" | "salary" | "crime_value" | "threshold" | "range"
+    #            | "other"; only SUMMED_KINDS count towards totals
+    recipient: str | None  # "Reading CSP", "DrugFAM (Oxfordshire)"; None when the paper names nobody
+    funder: str | None  # "OPCC Community Safety Fund", from the nearest fund heading or the sentence
+    funder_source: str | None  # "heading" | "sentence"
+    purpose: str  # the rest of the clause: "towards a Youth Offending Service ..."
+    section: str | None  # top heading: the key aim "Improved data sharing on gangs ..."
+    heading: str  # the full heading path, " > " joined
+    sentence: str  # the statement in the paper's words
+    chunk_id: str
+    meeting_date: str | None  # the document's date (ISO)
+    financial_year: str | None  # "2017/18"
+    financial_year_source: str | None  # "sentence" | "heading" | "document"
+    amount_high_pence: int | None = None  # a range's high end
+    flag: str = ""  # why the row is not summed, or what is uncertain about it
+    grant_id: str = ""  # rows with the same grant_id are one grant stated more than once
+
+    @property
+    def amount_pounds(self) -> float:
+        return self.amount_pence / 100
+
+    @property
+    def summed(self) -> bool:
+        return self.kind in SUMMED_KINDS
+
+
+def ledger_embedding_text(row: LedgerRow) -> str:
+    """A row is embedded with its section and fund, so "knife crime" finds a key aim's grants."""
+    context = " > ".join(x for x in (row.section, row.funder) if x)
+    return f"{context}.\n{row.sentence}" if context else row.sentence
+
+
+def extract_ledger(doc: Document, pages: Sequence[Page], chunks: Sequence[Chunk]) -> tuple[LedgerRow, ...]:
+    """Every amount of money stated in the document's chunks, as ledger rows with linked grants."""
+    rows: list[LedgerRow] = []
+    context_fy: str | None = None
+    sections: dict[tuple[str, ...], str | None] = {}
+    seen: set[tuple[int, str, int]] = set()
+    for chunk in chunks:
+        context_fy = _context_fy(chunk, context_fy)
+        if not find_money(chunk.text):
+            continue
+        lines = ChunkLines(chunk, pages)
+        offset = 0
+        for unit in _units(chunk):
+            found = chunk.text.find(unit[:20], offset)  # a table row's wrapped cells were joined
+            unit_at = found if found >= 0 else offset
+            offset = unit_at + len(unit)
+            sentences = split_sentences(unit)
+            cursor = 0
+            for i, sentence in enumerate(sentences):
+                sentence_at = unit.find(sentence, cursor)
+                cursor = sentence_at + len(sentence)
+                for money in find_money(sentence):
+                    key = (lines.page_of(unit_at + sentence_at + money.start), sentence, money.start)
+                    if key in seen:
+                        continue  # a table that repeats a merged cell on every row states it once
+                    seen.add(key)
+                    at = unit_at + sentence_at + money.start
+                    if chunk.heading_path not in sections:
+                        sections[chunk.heading_path] = _full_heading(_section(chunk.heading_path), pages)
+                    rows.append(_row(doc, chunk, lines.page_of(at), sentence, money, sentences[:i],
+                                     context_fy, at, sections[chunk.heading_path]))
+    return link_grants(rows)
+
+
+def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, before: list[str],
+         context_fy: str | None, at: int, section: str | None) -> LedgerRow:
+    clause, start = _clause(sentence, money)
+    lead = clause[:start]
+    rest = clause[start + len(money.text):]
+    recipient, funder, purpose = find_recipient(lead, rest)
+    flag = ""
+    ends_clause = not _tidy(rest) and recipient is None  # "The amount of funding involved was £400,000."
+    if ends_clause or len(re.findall(r"[A-Za-z]{3,}", purpose)) < MIN_PURPOSE_WORDS:
+        earlier = next((s for s in reversed(before) if re.search(r"\bfund|\bgrant", s, re.I)), None)
+        if earlier:
+            purpose = _tidy(_LEAD.sub("", earlier))
+            flag = "purpose taken from the sentence before"
+    funder_source = "sentence" if funder else None
+    if funder is None:
+        funder = _funder_from_text(sentence) or None
+        funder_source = "sentence" if funder else None
+    if funder is None:
+        funder = _funder_from_headings(chunk.heading_path)
+        funder_source = "heading" if funder else None
+    kind, reason = classify(sentence, money, lead, rest)
+    if _THOUSANDS.search(clause) and not _MULTIPLIED.search(money.text):
+        money = replace(money, pence=money.pence * 1000,
+                        high_pence=money.high_pence * 1000 if money.high_pence else None)
+        flag = "; ".join(x for x in (flag, "in thousands, as the table's '(k)' says") if x)
+    fy, fy_source = _financial_year(sentence, chunk, doc, context_fy)
+    row_id = hashlib.sha256(f"{doc.doc_id}|{chunk.ordinal}|{at}|{money.text}".encode()).hexdigest()[:24]
+    return LedgerRow(
+        row_id=row_id, doc_id=doc.doc_id, page=page, amount_pence=money.pence, amount_text=money.text,
+        kind=kind, recipient=recipient, funder=funder, funder_source=funder_source, purpose=purpose,
+        section=section, heading=chunk.heading, sentence=_LEAD.sub("", sentence).strip(),
+        chunk_id=chunk.chunk_id, meeting_date=doc.meeting_date.value if doc.meeting_date else None,
+        financial_year=fy, financial_year_source=fy_source, amount_high_pence=money.high_pence,
+        flag="; ".join(x for x in (reason, flag) if x), grant_id=row_id)
+
+
+def _units(chunk: Chunk) -> list[str]:
+    return split_units(chunk.text, table=chunk.kind == "table")
+
+
+def _clause(sentence: str, money: Money) -> tuple[str, int]:
+    """The part of the sentence that belongs to this amount when a sentence states several."""
+    amounts = find_money(sentence)
+    if len(amounts) == 1:
+        return sentence, money.start
+    starts = [0] + [m.end for m in amounts]
+    i = next(j for j, m in enumerate(amounts) if m.start == money.start)
+    left = sentence[starts[i]:money.start]
+    cuts = [m.end() for m in _CLAUSE_BREAK.finditer(left)]
+    begin = starts[i] + (cuts[-1] if cuts else 0) if i else 0
+    end = amounts[i + 1].start if i + 1 < len(amounts) else len(sentence)
+    right = sentence[money.end:end]
+    stop = min((p for p in (right.find(";"), right.find(", and "), right.find(" and ")) if p >= 0),
+               default=len(right))
+    while sentence[begin:begin + 1].isspace():
+        begin += 1
+    clause = sentence[begin:money.end + stop]
+    return clause, money.start - begin
+
+
+def find_recipient(lead: str, rest: str) -> tuple[str | None, str | None, str]:
+    """(recipient, funder, purpose) from the words before and after an amount.
+
+    "Reading CSP invested £35,363 to support ..." -> ("Reading CSP", None, "support ...");
+    "The PCC awarded £5,000 to Aspire for mentoring" -> ("Aspire", "PCC", "mentoring").
+    """
+    lead = _INTRO.sub("", _LEAD.sub("", lead)).strip()
+    recipient = funder = None
+    purpose = rest
+    m = _RECEIVER_VERB.match(lead)
+    if m:
+        recipient = _clean_name(m.group("subj"))
+    else:
+        g = _GIVER_VERB.match(lead)
+        if g and _FUNDER_SUBJECT.search(g.group("subj")):
+            funder = _clean_name(g.group("subj"))
+    if recipient is None:
+        t = _TO_RECIPIENT.match(rest)
+        if t and not _NOT_RECIPIENT.match(t.group("rec")):
+            recipient = _clean_name(t.group("rec"))
+            purpose = rest[t.end():]
+    if recipient is not None and len(recipient.split()) > 12:
+        recipient = None
+    return recipient, funder, _tidy(_CONNECTOR.sub("", purpose, count=1)) or _tidy(lead)
+
+
+def _clean_name(name: str) -> str | None:
+    name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(" ,;:-–"), flags=re.I)
+    name = re.sub(r"\s+(?:has|have|had|also|then|now|have also|has also)$", "", name)
+    return name or None
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" ,;:-–").rstrip(".").strip()
+
+
+def _funder_from_text(sentence: str) -> str | None:
+    m = _FUNDER_IN_TEXT.search(sentence)
+    return _tidy(m.group("f")) if m else None
+
+
+def _funder_from_headings(path: tuple[str, ...]) -> str | None:
+    for heading in reversed(path):
+        if _FUND_HEADING.search(heading):
+            name = re.sub(r"\s*\(.*$", "", heading)  # "(inc. funds allocated through ...)"
+            name = re.sub(r"\s+(?:Initiatives?|Awards?|Projects?|Allocations?|Schemes?)\s*:?$", "", name,
+                          flags=re.I)
+            return _tidy(name) or None
+    return None
+
+
+def _section(path: tuple[str, ...]) -> str | None:
+    numbered = next((h for h in path if re.match(r"^\s*\d{1,2}[.)]\s", h)), None)
+    top = numbered or (path[0] if path else None)
+    return re.sub(r"^\s*\d{1,2}[.)]\s+", "", top).strip() if top else None
+
+
+def _full_heading(section: str | None, pages: Sequence[Page]) -> str | None:
+    """The chunker shortens long headings to 14 words and " ..."; read the rest from the page's lines."""
+    if not section or not section.endswith(" ..."):
+        return section
+    prefix = section.removesuffix(" ...")
+    for page in pages:
+        blocks = [b for b in page.blocks if b.kind == "line"]
+        for i, block in enumerate(blocks):
+            if prefix[:40] not in block.text:
+                continue
+            text = block.text
+            for prev, nxt in zip(blocks[i:], blocks[i + 1:i + 4], strict=False):
+                if prev.box[2] < 0.7 * page.width or text.rstrip().endswith((".", ":")):
+                    break
+                text = f"{text} {nxt.text}"
+            text = re.sub(r"^\W*\d{1,2}[.)]\s+", "", _LEAD.sub("", text)).strip().rstrip("*").strip()
+            if text.startswith(prefix[:40]):
+                return text
+    return section
+
+
+def classify(sentence: str, money: Money, lead: str = "", rest: str = "") -> tuple[str, str]:
+    """(kind, reason it is not summed): grants and spending count; ranges, thresholds and the rest do not."""
+    if money.is_range:
+        return "range", "a range, not one amount"
+    if _THRESHOLD.search(lead) or _THRESHOLD_AFTER.match(rest):
+        return "threshold", "a threshold or limit, not a payment"
+    for kind, pattern, reason in _KIND_RULES:
+        if pattern.search(sentence):
+            return kind, reason
+    return "other", "not clearly a grant or spending"
+
+
+def _context_fy(chunk: Chunk, current: str | None) -> str | None:
+    """A financial year in a heading or a short label ("(Year 1, 2017/18)") holds until the next one."""
+    for heading in chunk.heading_path:
+        found = _FY_IN_TEXT.findall(heading)
+        if found:
+            current = _fy(found[-1])
+    if len(chunk.text.split()) <= 20:
+        found = _FY_IN_TEXT.findall(chunk.text)
+        if found:
+            current = _fy(found[-1])
+    return current
+
+
+def _fy(text: str) -> str | None:
+    years = find_financial_years(text, "")
+    return years[0].value if years else None
+
+
+def _financial_year(sentence: str, chunk: Chunk, doc: Document,
+                    context: str | None) -> tuple[str | None, str | None]:
+    found = _FY_IN_TEXT.findall(sentence)
+    if found and _fy(found[0]):
+        return _fy(found[0]), "sentence"
+    if context:
+        return context, "heading"
+    doc_years = [f.value for f in doc.financial_years]
+    if doc.date is not None:
+        fy = _fy_of(doc.date)
+        if fy in doc_years or not doc_years:
+            return fy, "document date"
+    if len(doc_years) == 1:
+        return doc_years[0], "document"
+    return None, None
+
+
+def _fy_of(day: date) -> str:
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def recipient_key(recipient: str | None) -> str:
+    return re.sub(r"[^a-z0-9()]+", " ", (recipient or "").lower()).strip()
+
+
+def link_grants(rows: Sequence[LedgerRow]) -> tuple[LedgerRow, ...]:
+    """Rows of one paper with the same recipient and amount become one grant (the first row's id)."""
+    first: dict[tuple[str, str, int], LedgerRow] = {}
+    out: list[LedgerRow] = []
+    for row in rows:
+        if row.recipient is None or not row.summed:
+            out.append(row)
+            continue
+        key = (row.doc_id, recipient_key(row.recipient), row.amount_pence)
+        if key not in first:
+            first[key] = row
+            out.append(row)
+            continue
+        out.append(replace(row, grant_id=first[key].grant_id))
+    return tuple(out)

@@ -1,0 +1,238 @@
+"""An opened index for searching: SQLite read-only, FAISS (rebuilt in memory if stale), document facts."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from panelqa.errors import PanelqaError
+from panelqa.ingest.embed import Embedder, load_embedder
+from panelqa.ingest.records import Document
+from panelqa.ingest.store import DB_NAME, FAISS_NAME, MANIFEST_NAME, Store, check_model, index_backend, read_manifest
+from panelqa.search.records import Query
+
+__all__ = ["SearchIndex", "open_index", "ChunkRow"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkRow:
+    rowid: int
+    chunk_id: str
+    doc_id: str
+    page_start: int
+    page_end: int
+    kind: str
+    heading_path: tuple[str, ...]
+    text: str
+
+    @property
+    def heading(self) -> str:
+        return " > ".join(self.heading_path)
+
+
+class SearchIndex:
+    """Everything a query needs, loaded once: documents, chunk-to-document map, FAISS, vocabulary."""
+
+    def __init__(self, index_dir: Path, model_name: str, embedder: Embedder | None = None):
+        self.index_dir = Path(index_dir)
+        self.model_name = model_name
+        self.backend = index_backend(read_manifest(self.index_dir) or {})
+        check_model(self.index_dir, model_name, self.backend)
+        self.store = Store(self.index_dir, read_only=True)
+        self.lock = threading.Lock()
+        self.documents: dict[str, Document] = {s.document.doc_id: s.document for s in self.store.documents()}
+        rows = self.store.conn.execute("SELECT id, doc_id FROM chunks").fetchall()
+        self.chunk_doc: dict[int, str] = {r[0]: r[1] for r in rows}
+        self.bodies = tuple(sorted({d.body.value for d in self.documents.values() if d.body}))
+        self._embedder = embedder
+        self._faiss = None
+        self._vocab: list[str] | None = None
+        self._vocab_set: set[str] | None = None
+        self._glossary: dict[str, str] | None = None
+        self._ledger = None
+        self._ledger_vectors = None
+        self.stamp = _stamp(self.index_dir)
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None or getattr(self._embedder, "backend", self.backend) != self.backend:
+            self._embedder = load_embedder(self.model_name, self.backend)  # queries as the index was embedded
+        return self._embedder
+
+    @property
+    def size(self) -> int:
+        return len(self.chunk_doc)
+
+    @property
+    def faiss(self):
+        if self._faiss is None:
+            self._faiss = self._load_faiss()
+        return self._faiss
+
+    def _load_faiss(self):
+        import faiss
+
+        path = self.index_dir / FAISS_NAME
+        manifest = read_manifest(self.index_dir) or {}
+        if path.exists():
+            index = faiss.read_index(str(path))
+            if index.ntotal == self.size and manifest.get("chunk_count") == self.size:
+                return index
+            log.warning("%s holds %d vectors but the database %d chunks; rebuilding in memory",
+                        path, index.ntotal, self.size)
+        dim = manifest.get("dim") or self.embedder.dim
+        return self.store.build_faiss(dim)
+
+    @property
+    def vocab(self) -> list[str]:
+        if self._vocab is None:
+            rows = self.store.conn.execute("SELECT term FROM chunks_vocab WHERE length(term) > 3").fetchall()
+            self._vocab = [r[0] for r in rows if not r[0].isdigit()]
+            self._vocab_set = set(self._vocab)
+        return self._vocab
+
+    @property
+    def vocab_set(self) -> set[str]:
+        _ = self.vocab
+        return self._vocab_set or set()
+
+    @property
+    def glossary(self) -> dict[str, str]:
+        """Abbreviations the papers define, short form -> long form."""
+        if self._glossary is None:
+            from panelqa.search.abbreviations import build_glossary
+
+            rows = self.execute("SELECT text FROM chunks WHERE text LIKE '%(%)%'")
+            self._glossary = build_glossary(r[0] for r in rows)
+        return self._glossary
+
+    @property
+    def ledger(self) -> list:
+        """The funding ledger's rows (search.ledger.FundingRow), loaded once."""
+        if self._ledger is None:
+            from panelqa.reports.ledger import ledger_rows
+
+            with self.lock:
+                self._ledger = ledger_rows(self.store.conn)
+        return self._ledger
+
+    @property
+    def ledger_vectors(self) -> tuple[list[str], np.ndarray]:
+        if self._ledger_vectors is None:
+            rows = self.execute("SELECT row_id, embedding FROM ledger WHERE embedding IS NOT NULL") if self.ledger else []
+            ids = [r[0] for r in rows]
+            matrix = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows]) if rows else np.zeros((0, 1))
+            self._ledger_vectors = (ids, matrix)
+        return self._ledger_vectors
+
+    def passage_for_chunk(self, chunk_id: str, rank: int):
+        """A Passage for one chunk, to cite evidence that retrieval did not rank."""
+        from panelqa.search.records import Passage
+
+        rows = self.execute("SELECT id FROM chunks WHERE chunk_id = ?", (chunk_id,))
+        if not rows:
+            return None
+        row = self.chunk_rows([rows[0][0]])[rows[0][0]]
+        doc = self.documents[row.doc_id]
+        return Passage(rank=rank, chunk_id=row.chunk_id, doc_id=row.doc_id, source=doc.source,
+                       file_name=doc.file_name, title=doc.title.value if doc.title else doc.file_name,
+                       date=doc.meeting_date.value if doc.meeting_date else None,
+                       doc_type=doc.doc_type.value if doc.doc_type else None,
+                       body=doc.body.value if doc.body else None, page=row.page_start, page_end=row.page_end,
+                       heading=row.heading, text=row.text, score=0.0, kind=row.kind)
+
+    def allowed_chunks(self, query: Query) -> set[int] | None:
+        """Chunk ids inside the query's window, or None when nothing narrows it."""
+        if not query.filtered:
+            return None
+        docs = {d for d, doc in self.documents.items() if doc_matches(doc, query)}
+        return {rowid for rowid, d in self.chunk_doc.items() if d in docs}
+
+    def chunk_rows(self, rowids: list[int]) -> dict[int, ChunkRow]:
+        if not rowids:
+            return {}
+        out = {}
+        with self.lock:
+            for start in range(0, len(rowids), 500):
+                part = rowids[start:start + 500]
+                for r in self.store.conn.execute(
+                        "SELECT id, chunk_id, doc_id, page_start, page_end, kind, heading_path, text FROM chunks "
+                        f"WHERE id IN ({','.join('?' * len(part))})", part):
+                    out[r[0]] = ChunkRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(json.loads(r[6])), r[7])
+        return out
+
+    def execute(self, sql: str, params=()) -> list[sqlite3.Row]:
+        with self.lock:
+            return self.store.conn.execute(sql, params).fetchall()
+
+    def page_text(self, doc_id: str, page: int) -> str:
+        rows = self.execute("SELECT text FROM pages WHERE doc_id = ? AND page = ?", (doc_id, page))
+        return rows[0][0] if rows else ""
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def doc_matches(doc: Document, query: Query) -> bool:
+    """Inside the query's date, type, body and document window; an unknown date is not outside it."""
+    if query.doc_ids and doc.doc_id not in query.doc_ids:
+        return False
+    if query.doc_types and (doc.doc_type is None or doc.doc_type.value not in query.doc_types):
+        return False
+    if query.bodies and doc.body is not None and doc.body.value not in query.bodies:
+        return False
+    if query.since or query.until:
+        lo, hi = query.since or date.min, query.until or date.max
+        if doc.date is None and not doc.financial_years:
+            return True  # unknown date: not known to be outside the window
+        dated_inside = doc.date is not None and lo <= doc.date <= hi
+        return dated_inside or any(_fy_overlaps(f.value, lo, hi) for f in doc.financial_years)
+    return True
+
+
+def _fy_overlaps(fy: str, lo: date, hi: date) -> bool:
+    start = int(fy[:4])
+    return date(start, 4, 1) <= hi and lo <= date(start + 1, 3, 31)
+
+
+def _stamp(index_dir: Path) -> tuple:
+    parts = []
+    for name in (DB_NAME, FAISS_NAME, MANIFEST_NAME):
+        p = index_dir / name
+        parts.append(p.stat().st_mtime_ns if p.exists() else 0)
+    wal = index_dir / f"{DB_NAME}-wal"
+    parts.append(wal.stat().st_mtime_ns if wal.exists() else 0)
+    return tuple(parts)
+
+
+_OPEN: dict[tuple[str, str], SearchIndex] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def open_index(index_dir: str | Path, model_name: str, embedder: Embedder | None = None) -> SearchIndex:
+    """One SearchIndex per folder and model, reopened when the index on disk has changed."""
+    index_dir = Path(index_dir)
+    if not (index_dir / DB_NAME).exists():
+        raise PanelqaError(f"No index at {index_dir}/; run \"panelqa ingest corpus/ --index {index_dir}\" first.")
+    key = (str(index_dir.resolve()), model_name)
+    with _OPEN_LOCK:
+        current = _OPEN.get(key)
+        if current is not None and current.stamp == _stamp(index_dir):
+            return current
+        opened = SearchIndex(index_dir, model_name, embedder or (current._embedder if current else None))
+        _OPEN[key] = opened
+        return opened
+
+
+def unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
