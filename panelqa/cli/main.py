@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from panelqa.cli.fetch_commands import fetch
 from panelqa.errors import PanelqaError
 from panelqa.settings import Settings
 
@@ -30,6 +31,9 @@ class PanelqaGroup(click.Group):
 def cli() -> None:
     """Search and cited answers over Police and Crime Panel papers."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+cli.add_command(fetch)
 
 
 @cli.command()
