@@ -11,6 +11,7 @@ import importlib
 __all__ = [
     "ask", "search", "ingest", "funding", "commitments", "Settings", "PanelqaError",
     "Answer", "AnswerLine", "Citation", "Filters", "Passage", "BatchReport", "FileReport",
+    "FundingRow", "FundingTotal", "CommitmentView", "FollowUp", "funding_total", "format_pounds",
 ]
 
 _HOMES = {
@@ -20,6 +21,10 @@ _HOMES = {
     "Answer": "panelqa.search.records", "AnswerLine": "panelqa.search.records",
     "Citation": "panelqa.search.records", "Filters": "panelqa.search.records", "Passage": "panelqa.search.records",
     "BatchReport": "panelqa.ingest.run", "FileReport": "panelqa.ingest.run",
+    "FundingRow": "panelqa.reports.funding", "FundingTotal": "panelqa.reports.funding",
+    "funding_total": "panelqa.reports.funding",
+    "CommitmentView": "panelqa.reports.commitments", "FollowUp": "panelqa.reports.commitments",
+    "format_pounds": "panelqa.ingest.money",
 }
 
 

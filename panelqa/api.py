@@ -56,7 +56,7 @@ def find_pdfs(paths: Iterable[str | Path]) -> list[Path]:
 def funding(index_dir: str | Path | None = None, *, year: int | None = None, search: str | None = None,
             recipient: str | None = None, model: str | None = None):
     """Funding ledger rows (`FundingRow`), in paper and page order or best match first when searching."""
-    from panelqa.reports.ledger import funding_rows
+    from panelqa.reports.funding import funding_rows
 
     settings = Settings.resolve(index_dir, model)
     return funding_rows(settings.index_dir, year=year, search=search, recipient=recipient, model=settings.model)
@@ -65,7 +65,7 @@ def funding(index_dir: str | Path | None = None, *, year: int | None = None, sea
 def commitments(index_dir: str | Path | None = None, *, owner: str | None = None, since: date | None = None,
                 search: str | None = None, model: str | None = None, follow_ups: bool = True):
     """Commitments (`CommitmentView`) in date order or best match first, each with possible follow-ups."""
-    from panelqa.reports.ledger import commitment_rows
+    from panelqa.reports.commitments import commitment_rows
 
     settings = Settings.resolve(index_dir, model)
     return commitment_rows(settings.index_dir, owner=owner, since=since, search=search, model=settings.model,

@@ -45,10 +45,10 @@ def funding(index_dir, year, search_text, recipient, group_by, as_json, as_csv) 
 
     Example: panelqa funding --year 2018 --search "knife" --group-by recipient
     """
-    from panelqa.reports.ledger import format_funding, funding_rows, rows_csv, rows_json
+    import panelqa
+    from panelqa.cli.report_format import format_funding, rows_csv, rows_json
 
-    index = Settings.resolve(index_dir).index_dir
-    rows = funding_rows(index, year=year, search=search_text, recipient=recipient)
+    rows = panelqa.funding(index_dir, year=year, search=search_text, recipient=recipient)
     _emit(rows, as_json, as_csv, lambda: format_funding(rows, group_by=group_by), rows_json, rows_csv)
 
 
@@ -64,10 +64,10 @@ def commitments(index_dir, owner, since, search_text, as_json, as_csv) -> None:
 
     Example: panelqa commitments --owner PCC --since 2018-01-01
     """
-    from panelqa.reports.ledger import commitment_rows, format_commitments, rows_csv, rows_json
+    import panelqa
+    from panelqa.cli.report_format import format_commitments, rows_csv, rows_json
 
-    rows = commitment_rows(Settings.resolve(index_dir).index_dir, owner=owner,
-                           since=since.date() if since else None, search=search_text)
+    rows = panelqa.commitments(index_dir, owner=owner, since=since.date() if since else None, search=search_text)
     _emit(rows, as_json, as_csv, lambda: format_commitments(rows), rows_json, rows_csv)
 
 

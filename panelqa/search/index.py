@@ -117,12 +117,12 @@ class SearchIndex:
 
     @property
     def ledger(self) -> list:
-        """The funding ledger's rows (search.ledger.FundingRow), loaded once."""
+        """The funding ledger's rows (reports.funding.FundingRow), loaded once."""
         if self._ledger is None:
-            from panelqa.reports.ledger import ledger_rows
+            from panelqa.reports.funding import ledger_rows
 
             with self.lock:
-                self._ledger = ledger_rows(self.store.conn)
+                self._ledger = ledger_rows(self.store)
         return self._ledger
 
     @property
