@@ -12,6 +12,7 @@ import logging
 import os
 import sqlite3
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
@@ -409,9 +410,12 @@ class Store:
                                          (doc_id,))]
 
     def _read(self, sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
-        """Rows of a read; [] when the table is missing (an index built before it was added)."""
+        """Rows of a read, one read at a time (the app's sessions share a connection); [] when the table
+        is missing (an index built before it was added)."""
+        lock = self.__dict__.setdefault("_read_lock", threading.Lock())
         try:
-            return self.conn.execute(sql, params).fetchall()
+            with lock:
+                return self.conn.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
             if "no such table" in str(exc):
                 return []
