@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from ledger_fixtures import MINUTES_2018, MINUTES_2021, REPORT
 
 from panelqa.cli.main import cli
+from panelqa.cli.report_format import format_commitments
 from panelqa.ingest.commitments import find_deadline, find_owner, speaker_of
-from panelqa.reports.ledger import commitment_rows, format_commitments
+from panelqa.reports.commitments import commitment_rows
 
 sample_index = ledger_fixtures.sample_index  # the session fixture, used by name below
 

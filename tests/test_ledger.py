@@ -14,10 +14,11 @@ from click.testing import CliRunner
 from ledger_fixtures import MINUTES_2018, MINUTES_2021, REPORT
 
 from panelqa.cli.main import cli
+from panelqa.cli.report_format import format_money_answer
 from panelqa.ingest.ledger import classify, find_recipient
 from panelqa.ingest.money import find_money, format_pounds, parse_amount
 from panelqa.ingest.store import DB_NAME, Store
-from panelqa.reports.ledger import answer_money, format_money_answer, funding_rows, funding_total
+from panelqa.reports.funding import answer_money, funding_rows, funding_total
 
 sample_index = ledger_fixtures.sample_index  # the session fixture, used by name below
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from panelqa.ingest.run import BatchReport, FileReport
-from panelqa.ingest.store import StoredDocument
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from panelqa import BatchReport, FileReport, StoredDocument
 
 
 def format_file_line(report: FileReport) -> str:

@@ -5,7 +5,7 @@
     undertaking  "he could send that information to Panel Members", owned by whoever said it
     deadline     "This should be in place by the end of June."
 
-Nothing here says whether a commitment was kept; panelqa/reports/ledger.py only points at possible follow-ups.
+Nothing here says whether a commitment was kept; panelqa/reports/commitments.py only points at possible follow-ups.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from pathlib import Path
 from panelqa.errors import UnreadableFile
 from panelqa.ingest.records import Block, Page
 
-__all__ = ["extract_pages", "sniff_pdf", "table_row_text"]
+__all__ = ["extract_pages", "sniff_pdf", "table_row_text", "render_page"]
 
 log = logging.getLogger(__name__)
 
@@ -540,3 +540,32 @@ def pdf_title(path: Path) -> str | None:
     except Exception:  # metadata is optional: a paper without it is still read
         return None
     return str(title).strip() if title else None
+
+
+# -- page images for the app ------------------------------------------------------------------------
+
+PAGE_IMAGE_DPI = 110  # an A4 page is about 910 px wide: sharp on a laptop and quick to draw
+HIGHLIGHT_FILL = (255, 214, 0, 90)
+HIGHLIGHT_STROKE = (230, 150, 0, 255)
+HIGHLIGHT_MARGIN_PT = 1.0
+
+
+def render_page(path: Path, page: int, boxes: tuple[tuple[float, float, float, float], ...] = (),
+                resolution: int = PAGE_IMAGE_DPI) -> bytes:
+    """PNG bytes of one page (1-based) with the boxes (x0, top, x1, bottom) drawn as translucent marks."""
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(path) as doc:
+        p = doc.pages[page - 1]
+        image = p.to_image(resolution=resolution)
+        if boxes:
+            w, h = float(p.width), float(p.height)
+            m = HIGHLIGHT_MARGIN_PT
+            rects = [(max(0.0, x0 - m), max(0.0, top - m), min(w, x1 + m), min(h, bottom + m))
+                     for x0, top, x1, bottom in boxes]
+            image.draw_rects(rects, fill=HIGHLIGHT_FILL, stroke=HIGHLIGHT_STROKE, stroke_width=1)
+        buf = io.BytesIO()
+        image.annotated.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()

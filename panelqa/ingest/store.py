@@ -12,9 +12,10 @@ import logging
 import os
 import sqlite3
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -306,6 +307,121 @@ class Store:
                 f"SELECT * FROM chunks WHERE id IN ({','.join('?' * len(part))})", part)
 
 
+    # -- read-only queries for search, reports and the app -------------------------------------
+    # Kept together at the end of the class: every SELECT the read side needs, so no other module
+    # writes SQL. Nothing here writes.
+
+    def ledger_rows(self) -> list[tuple[LedgerRow, str]]:
+        """Every funding ledger row with its paper's file name, in paper and page order; [] before the ledger."""
+        columns = ", ".join("l." + f.name for f in fields(LedgerRow))
+        sql = (f"SELECT {columns}, d.file_name FROM ledger l JOIN documents d USING (doc_id) "
+               "ORDER BY d.meeting_date IS NULL, d.meeting_date, d.file_name, l.id")
+        return [(LedgerRow(*row[:-1]), row[-1]) for row in self._read(sql)]
+
+    def commitment_rows(self) -> list[tuple[CommitmentRow, str]]:
+        """Every commitment with its paper's file name, in paper order; [] before the tracker."""
+        columns = ", ".join("c." + f.name for f in fields(CommitmentRow))
+        sql = (f"SELECT {columns}, d.file_name FROM commitments c JOIN documents d USING (doc_id) "
+               "ORDER BY d.meeting_date IS NULL, d.meeting_date, d.file_name, c.id")
+        return [(CommitmentRow(*row[:-1]), row[-1]) for row in self._read(sql)]
+
+    def match_rows(self, table: str, match: str, limit: int | None = None) -> list[str]:
+        """row_ids of a ledger or commitments table matching an FTS5 expression (already quoted), best first."""
+        table = _row_table(table)
+        sql = (f"SELECT t.row_id FROM {table}_fts f JOIN {table} t ON t.id = f.rowid "
+               f"WHERE {table}_fts MATCH ? ORDER BY bm25({table}_fts)" + (" LIMIT ?" if limit else ""))
+        return [r[0] for r in self._read(sql, (match, limit) if limit else (match,))]
+
+    def row_vectors(self, table: str) -> tuple[list[str], np.ndarray]:
+        """row_ids of a ledger or commitments table that have an embedding, and those embeddings."""
+        table = _row_table(table)
+        rows = self._read(f"SELECT row_id, embedding FROM {table} WHERE embedding IS NOT NULL")
+        if not rows:
+            return [], np.zeros((0, 1), dtype=np.float32)
+        return [r[0] for r in rows], np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+
+    def document_dates(self) -> dict[str, tuple[str, str | None, list]]:
+        """doc_id -> (file name, meeting date, financial years as stored [[value, source], ...])."""
+        sql = "SELECT doc_id, file_name, meeting_date, financial_years FROM documents"
+        return {r[0]: (r[1], r[2], json.loads(r[3])) for r in self._read(sql)}
+
+    def chunk_passages(self) -> list[tuple[str, int, str, np.ndarray]]:
+        """(doc_id, first page, text, embedding) of every chunk, in id order."""
+        rows = self._read("SELECT doc_id, page_start, text, embedding FROM chunks ORDER BY id")
+        return [(r[0], r[1], r[2], np.frombuffer(r[3], dtype=np.float32)) for r in rows]
+
+    def chunk_texts(self, like: str | None = None) -> list[str]:
+        """The text of every chunk (or of those matching a LIKE pattern), in id order."""
+        if like is None:
+            return [r[0] for r in self._read("SELECT text FROM chunks ORDER BY id")]
+        return [r[0] for r in self._read("SELECT text FROM chunks WHERE text LIKE ? ORDER BY id", (like,))]
+
+    def chunk_map(self) -> dict[int, str]:
+        """chunks.id -> doc_id for every chunk."""
+        return dict(self._read("SELECT id, doc_id FROM chunks"))
+
+    def chunk_rowid(self, chunk_id: str) -> int | None:
+        rows = self._read("SELECT id FROM chunks WHERE chunk_id = ?", (chunk_id,))
+        return rows[0][0] if rows else None
+
+    def chunk_boxes(self, chunk_id: str) -> list[list]:
+        """A chunk's line boxes as stored: [page, x0, top, x1, bottom] each; [] for an unknown chunk."""
+        rows = self._read("SELECT boxes FROM chunks WHERE chunk_id = ?", (chunk_id,))
+        return json.loads(rows[0][0]) if rows else []
+
+    def chunk_rows_by_id(self, rowids: Sequence[int]) -> list[sqlite3.Row]:
+        """(id, chunk_id, doc_id, page_start, page_end, kind, heading_path, text) of these chunks."""
+        out: list[sqlite3.Row] = []
+        for start in range(0, len(rowids), 500):
+            part = list(rowids[start:start + 500])
+            out += self._read("SELECT id, chunk_id, doc_id, page_start, page_end, kind, heading_path, text "
+                              f"FROM chunks WHERE id IN ({','.join('?' * len(part))})", part)
+        return out
+
+    def vocabulary(self, min_length: int = 1) -> list[str]:
+        """The stemmed terms of the chunk FTS index longer than min_length - 1 characters."""
+        return [r[0] for r in self._read("SELECT term FROM chunks_vocab WHERE length(term) >= ?", (min_length,))]
+
+    def term_document_counts(self, terms: Sequence[str]) -> dict[str, int]:
+        """term -> number of chunks holding it, for the terms the chunk FTS index knows."""
+        if not terms:
+            return {}
+        sql = f"SELECT term, doc FROM chunks_vocab WHERE term IN ({','.join('?' * len(terms))})"
+        return {r[0]: r[1] for r in self._read(sql, list(terms))}
+
+    def keyword_hits(self, match: str, weights: Sequence[float], limit: int) -> list[tuple[int, float]]:
+        """(chunks.id, bm25 score, higher is better) of chunks matching an FTS5 expression (already quoted)."""
+        sql = (f"SELECT rowid, -bm25(chunks_fts, {', '.join(str(float(w)) for w in weights)}) AS score "
+               "FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score DESC LIMIT ?")
+        return [(r[0], r[1]) for r in self._read(sql, (match, limit))]
+
+    def match_count(self, match: str, limit: int) -> int:
+        """How many chunks match an FTS5 expression (already quoted), counting at most limit."""
+        sql = "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)"
+        return self._read(sql, (match, limit))[0][0]
+
+    def page_text(self, doc_id: str, page: int) -> str:
+        rows = self._read("SELECT text FROM pages WHERE doc_id = ? AND page = ?", (doc_id, page))
+        return rows[0][0] if rows else ""
+
+    def document_paths(self, doc_id: str) -> list[str]:
+        """The paths recorded for a document, its primary file first."""
+        return [r[0] for r in self._read("SELECT path FROM files WHERE doc_id = ? ORDER BY status DESC, path",
+                                         (doc_id,))]
+
+    def _read(self, sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
+        """Rows of a read, one read at a time (the app's sessions share a connection); [] when the table
+        is missing (an index built before it was added)."""
+        lock = self.__dict__.setdefault("_read_lock", threading.Lock())
+        try:
+            with lock:
+                return self.conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return []
+            raise
+
+
 def read_manifest(index_dir: Path) -> dict | None:
     path = Path(index_dir) / MANIFEST_NAME
     if not path.exists():
@@ -343,6 +459,12 @@ def document_from_row(row: sqlite3.Row) -> Document:
         financial_years=tuple(Fact(v, s) for v, s in json.loads(row["financial_years"])),
         agenda_item=fact("agenda_item"), page_count=row["page_count"],
         pages_without_text=tuple(json.loads(row["pages_without_text"])))
+
+
+def _row_table(table: str) -> str:
+    if table not in ("ledger", "commitments"):
+        raise ValueError(f"not a row table: {table!r}")
+    return table
 
 
 def _blob(vectors: np.ndarray | None, i: int) -> bytes | None:

@@ -189,8 +189,7 @@ def _kind_bonus(kind: str, sentence: str, counted: re.Pattern | None = None) -> 
 def _idf(index: SearchIndex, stems: list[str]) -> dict[str, float]:
     if not stems:
         return {}
-    rows = index.execute(f"SELECT term, doc FROM chunks_vocab WHERE term IN ({','.join('?' * len(stems))})", stems)
-    df = {r[0]: r[1] for r in rows}
+    df = index.store.term_document_counts(stems)
     n = max(index.size, 1)
     return {s: math.log(1 + n / (1 + df.get(s, 0))) for s in stems}
 

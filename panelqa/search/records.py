@@ -128,3 +128,25 @@ class Answer:
     def dumps(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False)
 
+
+
+@dataclass(frozen=True, slots=True)
+class PageImage:
+    """One page of an indexed paper as a PNG, with a passage's lines marked when they are on it."""
+
+    doc_id: str
+    page: int  # 1-based
+    page_count: int
+    png: bytes
+    marked: bool  # the passage has lines on this page, and they are drawn
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """Scores of a question set (`panelqa eval`), with what each question was answered."""
+
+    table: dict  # "overall" and per kind: metric -> value, as ../shared/eval/METRICS.md defines them
+    per_question: dict  # question id -> metric -> value
+    passages: dict  # question id -> passages as scored
+    answers: dict  # question id -> answer text
+    metrics: tuple[str, ...]  # the metric columns, in the order METRICS.md lists them

@@ -32,8 +32,7 @@ def example_questions(index: SearchIndex) -> tuple[str, ...]:
     exclude = {w for b in index.bodies for w in b.lower().split()}
     years = Counter(d.date.year for d in index.documents.values() if d.date)
     fys = Counter(f.value for d in index.documents.values() for f in d.financial_years)
-    rows = index.execute("SELECT text FROM chunks")
-    texts = [r[0] for r in rows]
+    texts = index.store.chunk_texts()
     money = _topics([t for t in texts if _MONEY.search(t)], exclude)
     general = [t for t in _topics(texts, exclude) if t not in money[:1]]
     out = []
