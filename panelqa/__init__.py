@@ -31,6 +31,9 @@ _HOMES = {
     "FundingRow": "panelqa.reports.funding", "FundingTotal": "panelqa.reports.funding",
     "CommitmentView": "panelqa.reports.commitments", "FollowUp": "panelqa.reports.commitments",
     "SearchIndex": "panelqa.search.index",
+    # fetching papers from the publisher's site (panelqa/fetch)
+    "fetch_committee": "panelqa.fetch.run", "FetchReport": "panelqa.fetch.run",
+    "PoliteClient": "panelqa.fetch.client", "DocumentVersion": "panelqa.fetch.manifest",
     # the text rules the app's highlighting and the CLI's amounts share with search and ingest
     "format_pounds": "panelqa.ingest.money", "stem": "panelqa.search.stem",
     "content_terms": "panelqa.search.terms",

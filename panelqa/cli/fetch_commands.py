@@ -30,16 +30,16 @@ def fetch(site, committee, committee_id, since, until, out_dir, index_dir, conta
     """
     from pathlib import Path
 
-    from panelqa.fetch import PoliteClient, fetch_committee
-    from panelqa.fetch.client import DEFAULT_DELAY_S
+    from panelqa import PoliteClient, fetch_committee
 
     if not committee and committee_id is None:
         raise click.UsageError("Give --committee TITLE or --committee-id ID.")
     contact = contact or os.environ.get(CONTACT_ENV, "")
     if not contact:
         click.echo(f"warning: no contact set; pass --contact or set ${CONTACT_ENV} so the site can reach you.", err=True)
-    delay = delay if delay is not None else float(os.environ.get(FETCH_DELAY_ENV, DEFAULT_DELAY_S))
-    client = PoliteClient(contact, delay_s=delay)
+    if delay is None and os.environ.get(FETCH_DELAY_ENV):
+        delay = float(os.environ[FETCH_DELAY_ENV])
+    client = PoliteClient(contact) if delay is None else PoliteClient(contact, delay_s=delay)
     started = time.monotonic()
     try:
         report = fetch_committee(site, Path(out_dir), client, committee=committee, committee_id=committee_id,
