@@ -275,3 +275,17 @@ def test_recorded_documents_link_and_html_error_pages_parse(server):
         with pytest.raises(mg.NotXml):
             mg.parse_meetings((FIXTURES / name).read_bytes())
     assert [m.meeting_id for m in mg.parse_meetings((FIXTURES / "meetings.xml").read_bytes())] == [4966, 4967]
+
+
+def test_fetched_papers_answer_with_the_meeting_date_and_the_publishers_facts(server, tmp_path, ingest):
+    from panelqa import ask, documents
+    out = tmp_path / "papers"
+    _fetch(server, out)
+    ingest([out], tmp_path / "index")
+    answer = ask("how much was noted for knife crime prevention in schools?", tmp_path / "index")
+    assert answer.found and "£40,000" in answer.text
+    cited = answer.passages[answer.lines[0].citation - 1]
+    assert cited.date == "2026-02-10" and cited.title == "Knife crime prevention fund"
+    doc = next(d.document for d in documents(tmp_path / "index") if "Knife crime fund" in d.document.source)
+    assert doc.body.value == "Audit Committee"
+    assert doc.body.source.startswith("from the publisher's site, ") and "documents/s101/" in doc.body.source

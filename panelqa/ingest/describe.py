@@ -9,6 +9,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from panelqa.ingest.publisher import with_publisher_facts
 from panelqa.ingest.records import Document, Fact, Page
 
 __all__ = ["describe", "find_dates", "find_financial_years", "date_from_file_name"]
@@ -52,7 +53,7 @@ def describe(path: Path, doc_id: str, pages: list[Page], pdf_title: str | None =
     head_source = f"text, p. {first.page}" if first else "text"
     all_text = "\n".join(p.text for p in pages)
     title = _title(path, head_lines, pdf_title, head_source)
-    return Document(
+    return with_publisher_facts(Document(
         doc_id=doc_id,
         source=str(path),
         file_name=path.name,
@@ -64,7 +65,7 @@ def describe(path: Path, doc_id: str, pages: list[Page], pdf_title: str | None =
         agenda_item=_agenda_item(path, head_text, pdf_title, head_source),
         page_count=len(pages),
         pages_without_text=tuple(p.page for p in pages if not p.has_text),
-    )
+    ), path)  # a fetched paper's manifest facts come first
 
 
 def _title(path: Path, head_lines, pdf_title: str | None, head_source: str) -> Fact:
