@@ -13,8 +13,6 @@ from panelqa.app.cards import highlight
 from panelqa.app.papers_page import _safe_name
 from panelqa.app.resources import NO_PAPERS
 
-pytest_plugins = ["app_fixtures"]
-
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 HEADLINE = "what was funded for knife crime in 2018"
 TIMEOUT = 120  # the first run in a process loads the model

@@ -6,14 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sample_papers import MINUTES_2018, MINUTES_2020, REPORT
 
 from panelqa.ingest.describe import date_from_file_name, describe, find_dates, find_financial_years
 from panelqa.ingest.extract import extract_pages, pdf_title
 from panelqa.ingest.records import Document
-
-REPORT = "2018-04-20 PCC progress report - Strategic Priority 3 Reducing Reoffending.pdf"
-MINUTES_2018 = "2018-04-20 Panel minutes - Item 161 Strategic Objective 3 Reducing Re-offending.pdf"
-MINUTES_2020 = "2020-21 Panel minutes - Reducing Re-offending performance report (Year 4, Q3).pdf"
 
 
 @pytest.mark.parametrize(("text", "expected"), [
