@@ -35,7 +35,7 @@ _HOMES = {
     "fetch_committee": "panelqa.fetch.run", "FetchReport": "panelqa.fetch.run",
     "PoliteClient": "panelqa.fetch.client", "DocumentVersion": "panelqa.fetch.manifest",
     # the text rules the app's highlighting and the CLI's amounts share with search and ingest
-    "format_pounds": "panelqa.ingest.money", "stem": "panelqa.search.stem",
+    "format_pounds": "panelqa.text.money", "stem": "panelqa.search.stem",
     "content_terms": "panelqa.search.terms",
 }
 __all__ = list(_HOMES)
