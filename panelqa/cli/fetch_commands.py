@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import click
 
@@ -28,8 +29,6 @@ def fetch(site, committee, committee_id, since, until, out_dir, index_dir, conta
 
     Example: panelqa fetch --site https://democracy.example.gov.uk --committee "Police and Crime Panel" --since 2018-01-01
     """
-    from pathlib import Path
-
     from panelqa import PoliteClient, fetch_committee
 
     if not committee and committee_id is None:
