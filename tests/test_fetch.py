@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from moderngov_site import FIXTURES
+from moderngov_site import FIXTURES, https_behind_redirect, self_signed_certificate
 from pdfwriter import pdf_bytes
 
 from panelqa.cli.main import cli
@@ -73,8 +74,12 @@ def test_second_fetch_downloads_nothing_and_a_changed_document_becomes_version_2
     versions = [e for e in read_manifest(out) if e.label == "Knife crime fund"]
     assert [v.version for v in versions] == [1, 2]
     assert all((out / v.path).exists() for v in versions), "the old version is kept"
-    sent = [h for p, h in moderngov.requests if p.endswith("Internal audit plan.pdf")]
-    assert sent[-1].get("If-None-Match") == '"plan-1"', "conditional request where the server gives an ETag"
+    front = [h for p, h in moderngov.requests if "Agenda frontsheet" in p]
+    assert front[-1].get("If-None-Match") == '"front-1"', "conditional request where the server gives an ETag"
+    plan = [h for p, h in moderngov.requests if p.endswith("Internal audit plan.pdf")]
+    assert plan[-1].get("If-Modified-Since") == "Mon, 02 Feb 2026 09:00:00 GMT", "... or a Last-Modified date"
+    pack = [h for p, h in moderngov.requests if "Public reports pack" in p]
+    assert not {"If-None-Match", "If-Modified-Since"} & set(pack[-1]), "no validators: the sha256 decides"
 
 
 def test_retry_after_is_obeyed_and_a_slow_route_is_one_line(moderngov, tmp_path):
@@ -185,3 +190,57 @@ def test_fetched_papers_answer_with_the_meeting_date_and_the_publishers_facts(mo
     doc = next(d.document for d in documents(tmp_path / "index") if "Knife crime fund" in d.document.source)
     assert doc.body.value == "Audit Committee"
     assert doc.body.source.startswith("from the publisher's site, ") and "documents/s101/" in doc.body.source
+
+
+def test_a_page_that_is_not_a_pdf_and_an_empty_answer_are_lines_and_the_run_goes_on(moderngov, tmp_path):
+    moderngov.set("/mg/documents/s101/Knife crime fund.pdf", b"<html><body>Document moved</body></html>",
+                  ctype="text/html")
+    moderngov.set("/mg/documents/g4967/Public reports pack 10th-Feb-2026 10.00 Audit Committee.pdf", b"")
+    report = _fetch(moderngov, tmp_path / "papers")
+    reasons = {p.url.rsplit("/", 1)[-1]: p.reason for p in report.problems}
+    assert reasons["Knife crime fund.pdf"] == "not a PDF (text/html)"
+    assert reasons["Public reports pack 10th-Feb-2026 10.00 Audit Committee.pdf?T=10"] == "empty answer"
+    assert (report.new, report.failed) == (2, 2)
+
+
+def test_an_expired_committee_is_left_out_unless_asked_for(moderngov, tmp_path):
+    from datetime import date
+
+    from panelqa import PanelqaError
+    client = _client()
+    with pytest.raises(PanelqaError, match="no current committee matching 'Appointment Sub Committee'"):
+        fetch_committee(moderngov.base, tmp_path, client, committee="Appointment Sub Committee")
+    report = fetch_committee(moderngov.base, tmp_path, client, committee="Appointment Sub Committee",
+                             include_expired=True, since=date(2026, 1, 1), until=date(2026, 3, 31))
+    assert report.committee == "Appointment Sub Committee for Director of Adult Social Services"
+
+
+def test_progress_is_reported_per_meeting_and_the_summary_counts_the_run(moderngov, tmp_path):
+    seen = []
+    report = _fetch(moderngov, tmp_path / "papers", on_meeting=lambda done, total: seen.append((done, total)))
+    assert seen == [(0, 2), (1, 2), (2, 2)]
+    result = CliRunner().invoke(cli, ["fetch", "--site", moderngov.base, "--committee", "Audit", "--since",
+                                      "2026-01-01", "--until", "2026-03-31", "--out", str(tmp_path / "papers"),
+                                      "--delay", "0.01", "--contact", "tests@example.org"])
+    assert result.exit_code == 0 and report.new == 4
+    assert result.output.splitlines()[-1].startswith(
+        "Audit Committee: 2 meetings seen; documents: 0 new, 0 changed, 4 unchanged, 0 failed. ")
+    assert result.output.rstrip().endswith(" s")
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl makes the test certificate")
+def test_an_http_site_redirecting_to_https_is_followed_and_tls_is_always_verified(moderngov, tmp_path,
+                                                                                  monkeypatch):
+    from panelqa import PanelqaError
+    cert, key = self_signed_certificate(tmp_path)
+    with https_behind_redirect(moderngov, cert, key) as http_base:
+        assert http_base.startswith("http://")
+        client = _client()
+        with pytest.raises(PanelqaError, match="CERTIFICATE_VERIFY_FAILED"):
+            fetch_committee(http_base, tmp_path / "untrusted", client, committee="Audit")
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))  # the user's trust store, as requests reads it
+        client = _client()
+        from datetime import date
+        report = fetch_committee(http_base, tmp_path / "papers", client, committee="Audit", since=date(2026, 1, 1),
+                                 until=date(2026, 3, 31))
+    assert (report.new, report.failed) == (4, 0)
