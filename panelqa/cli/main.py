@@ -13,6 +13,7 @@ import sys
 
 import click
 
+from panelqa.cli.alert_commands import alerts
 from panelqa.cli.fetch_commands import fetch
 from panelqa.errors import PanelqaError
 from panelqa.settings import Settings
@@ -40,6 +41,7 @@ def cli() -> None:
 
 
 cli.add_command(fetch)
+cli.add_command(alerts)
 
 
 @cli.command()

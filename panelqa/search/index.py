@@ -130,6 +130,7 @@ class SearchIndex:
 
     def passage_for_chunk(self, chunk_id: str, rank: int):
         """A Passage for one chunk, to cite evidence that retrieval did not rank."""
+        from panelqa.ingest.publisher import publisher_url
         from panelqa.search.records import Passage
 
         rowid = self.store.chunk_rowid(chunk_id)
@@ -142,7 +143,8 @@ class SearchIndex:
                        date=doc.meeting_date.value if doc.meeting_date else None,
                        doc_type=doc.doc_type.value if doc.doc_type else None,
                        body=doc.body.value if doc.body else None, page=row.page_start, page_end=row.page_end,
-                       heading=row.heading, text=row.text, score=0.0, kind=row.kind)
+                       heading=row.heading, text=row.text, score=0.0, kind=row.kind,
+                       source_url=publisher_url(doc))
 
     def allowed_chunks(self, query: Query) -> set[int] | None:
         """Chunk ids inside the query's window, or None when nothing narrows it."""
