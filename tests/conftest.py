@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
-from pdfwriter import write_pdf  # pytest puts tests/ on sys.path (no __init__.py)
+from moderngov_site import Site, audit_committee_site  # pytest puts tests/ on sys.path (no __init__.py)
+from pdfwriter import write_pdf
 from sample_papers import CORPUS
 
 from panelqa.ingest.embed import Embedder, load_embedder
@@ -101,3 +102,10 @@ def script_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "Members asked for <b>bold</b> claims to be checked against the budget of 25,000 pounds.",
     ])])
     return build_index(folder / "index", [pdf])
+
+
+@pytest.fixture
+def moderngov() -> Iterable[Site]:
+    """A real modern.gov site on 127.0.0.1: recorded answers, one committee, two meetings (tests/moderngov_site.py)."""
+    with audit_committee_site() as site:
+        yield site

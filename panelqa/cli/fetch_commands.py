@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
+from pathlib import Path
 
 import click
 
@@ -28,8 +30,6 @@ def fetch(site, committee, committee_id, since, until, out_dir, index_dir, conta
 
     Example: panelqa fetch --site https://democracy.example.gov.uk --committee "Police and Crime Panel" --since 2018-01-01
     """
-    from pathlib import Path
-
     from panelqa import PoliteClient, fetch_committee
 
     if not committee and committee_id is None:
@@ -41,13 +41,17 @@ def fetch(site, committee, committee_id, since, until, out_dir, index_dir, conta
         delay = float(os.environ[FETCH_DELAY_ENV])
     client = PoliteClient(contact) if delay is None else PoliteClient(contact, delay_s=delay)
     started = time.monotonic()
+    progress = _Progress() if sys.stderr.isatty() else None
     try:
         report = fetch_committee(site, Path(out_dir), client, committee=committee, committee_id=committee_id,
                                  since=since.date() if since else None, until=until.date() if until else None,
-                                 include_expired=include_expired,
-                                 on_document=lambda outcome, url: click.echo(f"{outcome:9} {url}", err=True))
+                                 include_expired=include_expired, on_meeting=progress,
+                                 on_document=None if progress else
+                                 lambda outcome, url: click.echo(f"{outcome:9} {url}", err=True))
     finally:
         client.close()
+        if progress:
+            progress.close()
     for problem in report.problems:
         click.echo(f"problem  {problem.url}   {problem.reason}")
     for entry in report.stored:
@@ -60,3 +64,20 @@ def fetch(site, committee, committee_id, since, until, out_dir, index_dir, conta
         from panelqa.cli.main import ingest as ingest_command  # the same ingest as `panelqa ingest OUT`
         click.get_current_context().invoke(ingest_command, paths=(out_dir,), index_dir=index_dir, model=None,
                                            prune=False, workers=None)
+
+
+class _Progress:
+    """A progress bar over the meetings on a terminal; piped, each document is a line on stderr instead."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=max(total, 1), label="meetings", show_pos=True, file=sys.stderr)
+            self.bar.render_progress()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()

@@ -13,9 +13,11 @@ import sys
 
 import click
 
+from panelqa.cli.alert_commands import alerts
 from panelqa.cli.fetch_commands import fetch
 from panelqa.errors import PanelqaError
 from panelqa.settings import Settings
+from panelqa.vocab import DOC_TYPES
 
 INDEX_HELP = "Index folder (default: $PANELQA_INDEX or index/)."
 MODEL_HELP = "Embedding model name or local folder (default: $PANELQA_MODEL or all-MiniLM-L6-v2)."
@@ -39,6 +41,7 @@ def cli() -> None:
 
 
 cli.add_command(fetch)
+cli.add_command(alerts)
 
 
 @cli.command()
@@ -158,7 +161,6 @@ def _filters(year, since, until, doc_type):
                    doc_types=(doc_type,) if doc_type else ())
 
 
-DOC_TYPES = ["report", "minutes", "agenda", "action_log", "letter", "terms_of_reference", "other"]
 
 
 @cli.command()

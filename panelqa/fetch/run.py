@@ -51,8 +51,13 @@ class FetchReport:
 def fetch_committee(site: str, out_dir: Path, client: PoliteClient, *, committee: str | None = None,
                     committee_id: int | None = None, since: date | None = None, until: date | None = None,
                     include_expired: bool = False,
-                    on_document: Callable[[str, str], None] | None = None) -> FetchReport:
-    """Find the committee, list its meetings in [since, until], and store every new or changed document."""
+                    on_document: Callable[[str, str], None] | None = None,
+                    on_meeting: Callable[[int, int], None] | None = None) -> FetchReport:
+    """Find the committee, list its meetings in [since, until], and store every new or changed document.
+
+    `on_document(outcome, url)` is called after each document, `on_meeting(done, total)` before the
+    first meeting and after each one.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     report = FetchReport(site=site)
@@ -63,9 +68,13 @@ def fetch_committee(site: str, out_dir: Path, client: PoliteClient, *, committee
         meetings = _list_meetings(site, client, found.committee_id, since, until, report)
         meeting_pages = [mg.documents_page_url(site, found.committee_id, m.meeting_id) for m in meetings]
         known = latest_by_url(read_manifest(out_dir))
+        if on_meeting:
+            on_meeting(0, len(meetings))
         for index, meeting in enumerate(meetings):
             report.meetings_seen += 1
             _fetch_meeting(site, client, found, meeting, meeting_pages[index], out_dir, known, report, on_document)
+            if on_meeting:
+                on_meeting(index + 1, len(meetings))
     except SiteRefused as exc:
         report.refused = str(exc)
         report.unfetched_meetings = meeting_pages[report.meetings_seen - 1 if report.meetings_seen else 0:]
@@ -83,7 +92,8 @@ def _find_committee(site, client, title, committee_id, include_expired, report) 
         match = next((c for c in committees if c.committee_id == committee_id), None)
         return match or mg.Committee(committee_id, title or f"Committee {committee_id}", False, False)
     if not committees:
-        raise PanelqaError(f"{site} did not list its committees; pass --committee-id "
+        why = f" ({report.problems[-1].reason})" if report.problems else ""
+        raise PanelqaError(f"{site} did not list its committees{why}; pass --committee-id "
                            "(the CId= in its ieListMeetings.aspx links).")
     pattern = re.compile(re.escape(title or ""), re.I)
     matches = [c for c in committees if pattern.search(c.title) and (include_expired or not (c.expired or c.deleted))]
@@ -150,7 +160,8 @@ def _fetch_document(site, client, committee, meeting, meeting_date, status, link
     body = response.content
     if not body.startswith(b"%PDF"):
         report.failed += 1
-        report.problems.append(Problem(link.url, "not a PDF"))
+        kind = response.headers.get("Content-Type", "no type").split(";")[0]
+        report.problems.append(Problem(link.url, "empty answer" if not body else f"not a PDF ({kind})"))
         return "failed"
     sha = hashlib.sha256(body).hexdigest()
     if previous and previous.sha256 == sha:

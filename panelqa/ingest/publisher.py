@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 from panelqa.ingest.records import Document, Fact
 
 MANIFEST_NAME = "manifest.jsonl"  # written by panelqa.fetch next to the meeting folders
 MANIFEST_DEPTH = 3                # folders above a paper searched for the manifest
 SOURCE = "from the publisher's site"
+URL_SAFE = ":/?&=#%+;,@!$'()*~"  # kept as they are when a recorded URL is made a link; % keeps it idempotent
 _KIND_TYPES = {"minutes": "minutes", "agenda": "agenda", "reports pack": "report", "item report": "report",
                "decisions": "report", "supplement": "report"}
 
@@ -47,3 +49,12 @@ def with_publisher_facts(doc: Document, path: Path) -> Document:
     if entry.get("item_number"):
         changes["agenda_item"] = Fact(entry["item_number"].rstrip(". "), source)
     return dataclasses.replace(doc, **changes)
+
+
+def publisher_url(doc: Document) -> str | None:
+    """The URL a fetched paper was downloaded from (carried in its facts' source), or None for a file added by hand."""
+    prefix = f"{SOURCE}, "
+    for fact in (doc.title, doc.body, doc.meeting_date, doc.doc_type, doc.agenda_item):
+        if fact is not None and fact.source.startswith(prefix):
+            return quote(fact.source[len(prefix):], safe=URL_SAFE)  # a link: "Knife crime.pdf" -> Knife%20crime.pdf
+    return None

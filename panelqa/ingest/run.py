@@ -30,6 +30,7 @@ from panelqa.ingest.ledger import LedgerRow, extract_ledger, ledger_embedding_te
 from panelqa.ingest.records import Chunk, Document, Page
 from panelqa.ingest.store import Store, Vectors, check_model, read_manifest
 from panelqa.settings import Settings
+from panelqa.vocab import CHANGED_STATUSES, FileStatus
 
 __all__ = ["FileReport", "BatchReport", "ingest_paths", "find_pdfs", "prepare_file", "file_hash"]
 
@@ -45,7 +46,7 @@ class FileReport:
     """What happened to one file."""
 
     path: str
-    status: str  # "added" | "updated" | "unchanged" | "duplicate" | "failed" | "pruned"
+    status: FileStatus
     pages: int = 0
     chunks: int = 0
     seconds: float = 0.0
@@ -317,7 +318,7 @@ class _Batch:
         """Rewrite vectors.faiss and the manifest when the index changed or they do not match the database."""
         t = time.perf_counter()
         manifest = read_manifest(self.settings.index_dir)
-        changed = any(r.status in ("added", "updated", "pruned", "duplicate") for r in self.reports)
+        changed = any(r.status in CHANGED_STATUSES for r in self.reports)
         if changed or manifest is None or manifest.get("chunk_count") != self.store.chunk_count():
             identity = self.store.identity()
             dim = self._embedder.dim if self._embedder else (identity.dim if identity else self.embedder.dim)

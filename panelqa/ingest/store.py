@@ -87,7 +87,12 @@ MIGRATIONS: list[tuple[str, str]] = [
             owner, section, text, tokenize = 'porter unicode61 remove_diacritics 2');
         CREATE TABLE extracted (doc_id TEXT PRIMARY KEY, ledger_version INTEGER NOT NULL);
     """),
-    ("m003_builds_identity_embed_keys", """
+    ("m003_alerts", """
+        CREATE TABLE alerts (
+            name TEXT PRIMARY KEY, query TEXT NOT NULL, doc_type TEXT, body TEXT,
+            created_at REAL NOT NULL, last_run_at REAL);
+    """),
+    ("m004_builds_identity_embed_keys", """
         CREATE TABLE builds (
             doc_id TEXT PRIMARY KEY, extractor INTEGER NOT NULL, chunker INTEGER NOT NULL,
             ledger INTEGER NOT NULL, ledger_error TEXT);
@@ -204,6 +209,32 @@ class Store:
             self.conn.executemany("INSERT OR REPLACE INTO index_info VALUES (?,?)",
                                   [("model", identity.model), ("backend", identity.backend),
                                    ("dim", str(identity.dim))])
+    # -- saved searches (alerts) ------------------------------------------------------------------
+
+    def add_alert(self, name: str, query: str, doc_type: str | None, body: str | None, created_at: float) -> None:
+        with self.conn:
+            self.conn.execute("INSERT INTO alerts VALUES (?,?,?,?,?,NULL)", (name, query, doc_type, body, created_at))
+
+    def alert_row(self, name: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM alerts WHERE name = ?", (name,)).fetchone()
+
+    def alerts(self) -> list[sqlite3.Row]:
+        """The saved searches by name; none in an index read-only before migration m003 reached it."""
+        if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'alerts'").fetchone():
+            return []
+        return self.conn.execute("SELECT * FROM alerts ORDER BY name").fetchall()
+
+    def remove_alert(self, name: str) -> bool:
+        with self.conn:
+            return self.conn.execute("DELETE FROM alerts WHERE name = ?", (name,)).rowcount > 0
+
+    def mark_alert_run(self, name: str, at: float) -> None:
+        with self.conn:
+            self.conn.execute("UPDATE alerts SET last_run_at = ? WHERE name = ?", (at, name))
+
+    def documents_ingested_since(self, since: float) -> list[str]:
+        """Documents first indexed after `since` (unix time); re-processing a paper keeps its first time."""
+        return [r[0] for r in self.conn.execute("SELECT doc_id FROM documents WHERE ingested_at > ?", (since,))]
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -226,6 +257,7 @@ class Store:
         assert len(chunks) == len(vectors), "one vector per chunk"
         title = doc.title.value if doc.title else doc.file_name
         with self.conn:
+            first = self.conn.execute("SELECT ingested_at FROM documents WHERE doc_id = ?", (doc.doc_id,)).fetchone()
             if replaces:
                 self._delete_document(replaces)
             self._delete_document(doc.doc_id)
@@ -233,7 +265,8 @@ class Store:
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc.doc_id, doc.source, doc.file_name, *_fact(doc.title), *_fact(doc.body), *_fact(doc.doc_type),
                  *_fact(doc.meeting_date), json.dumps([[f.value, f.source] for f in doc.financial_years]),
-                 *_fact(doc.agenda_item), doc.page_count, json.dumps(list(doc.pages_without_text)), time.time()))
+                 *_fact(doc.agenda_item), doc.page_count, json.dumps(list(doc.pages_without_text)),
+                 first[0] if first else time.time()))
             self.conn.executemany(
                 "INSERT INTO pages VALUES (?,?,?,?,?,?)",
                 [(doc.doc_id, p.page, p.width, p.height, p.text, json.dumps(p.words, separators=(",", ":")))

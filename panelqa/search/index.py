@@ -16,6 +16,7 @@ from panelqa.ingest.embed import Embedder, load_embedder
 from panelqa.ingest.records import Document
 from panelqa.ingest.store import DB_NAME, FAISS_NAME, MANIFEST_NAME, Store, check_model, index_identity, read_manifest
 from panelqa.search.records import Query
+from panelqa.text.dates import financial_year_overlaps
 
 __all__ = ["SearchIndex", "open_index", "ChunkRow"]
 
@@ -131,6 +132,7 @@ class SearchIndex:
 
     def passage_for_chunk(self, chunk_id: str, rank: int):
         """A Passage for one chunk, to cite evidence that retrieval did not rank."""
+        from panelqa.ingest.publisher import publisher_url
         from panelqa.search.records import Passage
 
         rowid = self.store.chunk_rowid(chunk_id)
@@ -143,7 +145,8 @@ class SearchIndex:
                        date=doc.meeting_date.value if doc.meeting_date else None,
                        doc_type=doc.doc_type.value if doc.doc_type else None,
                        body=doc.body.value if doc.body else None, page=row.page_start, page_end=row.page_end,
-                       heading=row.heading, text=row.text, score=0.0, kind=row.kind)
+                       heading=row.heading, text=row.text, score=0.0, kind=row.kind,
+                       source_url=publisher_url(doc))
 
     def allowed_chunks(self, query: Query) -> set[int] | None:
         """Chunk ids inside the query's window, or None when nothing narrows it."""
@@ -198,13 +201,8 @@ def doc_matches(doc: Document, query: Query) -> bool:
         if doc.date is None and not doc.financial_years:
             return True  # unknown date: not known to be outside the window
         dated_inside = doc.date is not None and lo <= doc.date <= hi
-        return dated_inside or any(_fy_overlaps(f.value, lo, hi) for f in doc.financial_years)
+        return dated_inside or any(financial_year_overlaps(f.value, lo, hi) for f in doc.financial_years)
     return True
-
-
-def _fy_overlaps(fy: str, lo: date, hi: date) -> bool:
-    start = int(fy[:4])
-    return date(start, 4, 1) <= hi and lo <= date(start + 1, 3, 31)
 
 
 def _stamp(index_dir: Path) -> tuple:

@@ -77,9 +77,16 @@ class Passage:
     kind: str = "paragraph"
     outside_filter: bool = False
     also_in: tuple[Citation, ...] = ()
+    source_url: str | None = None  # where the publisher's site serves the paper, when it was fetched from there
+
+    @property
+    def link(self) -> str:
+        """What a citation links to: the publisher's URL, else the file as ingested."""
+        return self.source_url or self.source
 
     def to_json(self) -> dict:
-        return {"rank": self.rank, "source": self.source, "title": self.title, "date": self.date,
+        return {"rank": self.rank, "source": self.source, "source_url": self.source_url, "title": self.title,
+                "date": self.date,
                 "doc_type": self.doc_type, "page": self.page, "page_end": self.page_end, "heading": self.heading,
                 "text": self.text, "score": round(self.score, 6), "outside_filter": self.outside_filter,
                 "also_in": [{"source": c.source, "page": c.page} for c in self.also_in]}
