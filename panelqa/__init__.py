@@ -38,7 +38,7 @@ _HOMES = {
     "add_alert": "panelqa.search.alerts", "list_alerts": "panelqa.search.alerts", "remove_alert": "panelqa.search.alerts",
     "run_alerts": "panelqa.search.alerts", "Alert": "panelqa.search.alerts", "AlertMatches": "panelqa.search.alerts",
     # the text rules the app's highlighting and the CLI's amounts share with search and ingest
-    "format_pounds": "panelqa.ingest.money", "stem": "panelqa.search.stem",
+    "format_pounds": "panelqa.text.money", "stem": "panelqa.search.stem",
     "content_terms": "panelqa.search.terms",
 }
 __all__ = list(_HOMES)

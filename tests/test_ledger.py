@@ -15,9 +15,9 @@ from sample_papers import MINUTES_2018, MINUTES_2020, REPORT
 from panelqa.cli.main import cli
 from panelqa.cli.report_format import format_money_answer
 from panelqa.ingest.ledger import classify, find_recipient
-from panelqa.ingest.money import find_money, format_pounds, parse_amount
 from panelqa.ingest.store import DB_NAME, Store
 from panelqa.reports.funding import answer_money, funding_rows, funding_total
+from panelqa.text.money import find_money, format_pounds, parse_amount
 
 CSF = "OPCC Community Safety Fund"
 PPAF = "Police Property Act Fund"

@@ -17,6 +17,7 @@ from panelqa.cli.alert_commands import alerts
 from panelqa.cli.fetch_commands import fetch
 from panelqa.errors import PanelqaError
 from panelqa.settings import Settings
+from panelqa.vocab import DOC_TYPES
 
 INDEX_HELP = "Index folder (default: $PANELQA_INDEX or index/)."
 MODEL_HELP = "Embedding model name or local folder (default: $PANELQA_MODEL or all-MiniLM-L6-v2)."
@@ -160,7 +161,6 @@ def _filters(year, since, until, doc_type):
                    doc_types=(doc_type,) if doc_type else ())
 
 
-DOC_TYPES = ["report", "minutes", "agenda", "action_log", "letter", "terms_of_reference", "other"]
 
 
 @cli.command()

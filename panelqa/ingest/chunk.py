@@ -30,7 +30,6 @@ NUMBERED = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]|[a-h][.)]|\(?[ivx]{1,4}
 MINUTE_ITEM = re.compile(r"^\s*\((\d{1,2}|[a-z])\)\s+")
 CLOSING_LINE = re.compile(r"^\s*\[?\s*(Action\s*[:\-]|RESOLVED\b|Resolved\s*[:\-–]|AGREED\b|Decision\s*:)")
 PERIOD_LABEL = re.compile(r"^\s*(?:Qtr\.?|Quarter|Q)\s*\d\b|^\s*Year\s+\d\b", re.I)
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\[“\"'‘£0-9])")
 
 
 @dataclass

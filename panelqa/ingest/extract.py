@@ -26,7 +26,7 @@ GRID_TOLERANCE = 3.0  # pdfplumber's default snap, join and intersection toleran
 MIN_GRID_CELLS = 2  # cells a ruled grid needs before pdfplumber looks for tables on its page
 EDGE_SLANT = 0.5  # a segment that drifts less than this across its length is horizontal or vertical
 MAX_PATH_SEGMENTS = 5000
-LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "ft", 0xFB06: "st"}
+LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
 PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?-?\s*\d{1,4}\s*-?(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
 
 

@@ -28,6 +28,7 @@ from panelqa.ingest.ledger import LedgerRow, extract_ledger, ledger_embedding_te
 from panelqa.ingest.records import Chunk, Document, Page
 from panelqa.ingest.store import Store, check_model, index_backend, read_manifest
 from panelqa.settings import Settings
+from panelqa.vocab import CHANGED_STATUSES, FileStatus
 
 __all__ = ["FileReport", "BatchReport", "ingest_paths", "find_pdfs", "prepare_file", "file_hash"]
 
@@ -43,7 +44,7 @@ class FileReport:
     """What happened to one file."""
 
     path: str
-    status: str  # "added" | "updated" | "unchanged" | "duplicate" | "failed" | "pruned"
+    status: FileStatus
     pages: int = 0
     chunks: int = 0
     seconds: float = 0.0
@@ -244,7 +245,7 @@ def ingest_paths(paths: Iterable[str | Path], settings: Settings, *, prune: bool
 
         t = time.perf_counter()
         manifest = read_manifest(settings.index_dir)
-        changed = any(r.status in ("added", "updated", "pruned", "duplicate") for r in reports)
+        changed = any(r.status in CHANGED_STATUSES for r in reports)
         if changed or manifest is None or manifest.get("chunk_count") != store.chunk_count():
             dim = embedder.dim if embedder else (manifest or {}).get("dim") or load_embedder(settings.model, backend).dim
             store.write_vectors(settings.model, dim, backend)

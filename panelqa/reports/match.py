@@ -14,16 +14,13 @@ from panelqa.ingest.store import Store, index_backend, read_manifest
 from panelqa.search.fuse import fuse
 from panelqa.search.records import Hit
 from panelqa.search.terms import fts_quote
+from panelqa.text.stopwords import MONEY_WORDS, STOP_WORDS
 
 __all__ = ["search_rows", "dense_scores", "topic_words", "with_score", "in_year", "on_or_after", "start_of",
            "DENSE_MIN_SCORE"]
 
 DENSE_MIN_SCORE = 0.45  # cosine a row needs to match a search by meaning alone
-# Words that say "money" or "a question" but not which money: they narrow nothing.
-_STOP = frozenset("""a an and are as at be by for from has have how in into is it its of on or that the
-their this to was were what which who will with much many money funding funded fund grant grants spent spend
-spending paid cost costs pounds £ did does do give given gave get got allocated invested total amount
-amounts went go goes gone receive received receiving put towards into""".split())
+_STOP = STOP_WORDS | MONEY_WORDS  # words that say "money" or "a question" but not which money narrow nothing
 
 
 def search_rows(store: Store, table: str, rows: list, text: str, model: str | None = None,

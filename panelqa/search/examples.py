@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from panelqa.search.index import SearchIndex
-from panelqa.search.terms import STOP_WORDS
+from panelqa.text.stopwords import STOP_WORDS
 
 __all__ = ["example_questions"]
 

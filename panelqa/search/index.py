@@ -16,6 +16,7 @@ from panelqa.ingest.embed import Embedder, load_embedder
 from panelqa.ingest.records import Document
 from panelqa.ingest.store import DB_NAME, FAISS_NAME, MANIFEST_NAME, Store, check_model, index_backend, read_manifest
 from panelqa.search.records import Query
+from panelqa.text.dates import financial_year_overlaps
 
 __all__ = ["SearchIndex", "open_index", "ChunkRow"]
 
@@ -198,13 +199,8 @@ def doc_matches(doc: Document, query: Query) -> bool:
         if doc.date is None and not doc.financial_years:
             return True  # unknown date: not known to be outside the window
         dated_inside = doc.date is not None and lo <= doc.date <= hi
-        return dated_inside or any(_fy_overlaps(f.value, lo, hi) for f in doc.financial_years)
+        return dated_inside or any(financial_year_overlaps(f.value, lo, hi) for f in doc.financial_years)
     return True
-
-
-def _fy_overlaps(fy: str, lo: date, hi: date) -> bool:
-    start = int(fy[:4])
-    return date(start, 4, 1) <= hi and lo <= date(start + 1, 3, 31)
 
 
 def _stamp(index_dir: Path) -> tuple:
