@@ -171,3 +171,14 @@ def add_audit_committee(site: Site) -> None:
              last_modified="Mon, 02 Feb 2026 09:00:00 GMT")
     site.set("/mg/documents/s101/Knife crime fund.pdf",
              pdf_bytes(["Item 6. The Committee noted £40,000 for knife crime prevention in schools."]))
+
+
+if __name__ == "__main__":  # python tests/moderngov_site.py: the same site by hand, for a demo run; Ctrl-C stops it
+    import sys
+
+    with audit_committee_site() as demo:
+        print(demo.base, flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            sys.exit(0)

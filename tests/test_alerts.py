@@ -6,6 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from defusedxml import ElementTree
+from pdfwriter import pdf_bytes
 
 from panelqa.cli.main import cli
 
@@ -53,6 +54,29 @@ def test_an_alert_finds_a_passage_of_a_newly_fetched_paper_and_not_of_an_old_one
     again = _run("alerts", "run", "--index", str(index), "--atom", str(feed))
     assert again.startswith("Nothing new for any saved search"), again
     assert len(ElementTree.parse(feed).getroot().findall(f"{ATOM}entry")) == 1, "the feed keeps its entries"
+
+    moderngov.set("/mg/documents/s101/Knife crime fund.pdf",
+                  pdf_bytes(["Item 6. The Committee noted £45,000 for knife crime prevention in schools."]))
+    _fetch_and_ingest(moderngov, tmp_path, index)
+    changed = _run("alerts", "run", "--index", str(index), "--atom", str(feed))
+    assert "£45,000" in changed and "£40,000" not in changed, "version 2 of the report is new, version 1 is not"
+    assert len(ElementTree.parse(feed).getroot().findall(f"{ATOM}entry")) == 2
+
+
+def test_a_paper_processed_again_after_an_upgrade_is_not_new(tmp_path, make_pdf, ingest, monkeypatch):
+    from panelqa.ingest import store
+
+    index = tmp_path / "index"
+    paper = make_pdf(tmp_path / "2018-04-20 Panel minutes.pdf", [
+        "Police and Crime Panel, minutes of 20 April 2018.",
+        "Item 7. The Panel noted £25,000 for knife crime prevention in schools in 2018/19.",
+    ])
+    ingest([paper], index)
+    _run("alerts", "add", "knife crime prevention in schools", "--index", str(index))
+    monkeypatch.setattr(store, "LEDGER_VERSION", store.LEDGER_VERSION + 1)  # as a newer panelqa would
+    again = ingest([paper], index)
+    assert [f.status for f in again.files] != ["unchanged"], "the paper was processed again"
+    assert _run("alerts", "run", "--index", str(index)).startswith("Nothing new")
 
 
 def test_since_a_date_looks_back_over_older_papers_and_leaves_the_last_run_alone(tmp_path, make_pdf, ingest):
