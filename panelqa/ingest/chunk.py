@@ -18,7 +18,7 @@ from panelqa.ingest.records import Block, Chunk, Document, Page
 
 __all__ = ["chunk_document", "CHUNKER_VERSION"]
 
-CHUNKER_VERSION = 1
+CHUNKER_VERSION = 2  # 2: first version recorded per document (panelqa/ingest/versions.py)
 TARGET_MAX_WORDS = 220  # above this a chunk is closed at the next unit boundary
 HARD_MAX_WORDS = 320  # a single unit longer than this is split at sentence ends
 MIN_WORDS = 40  # a chunk shorter than this takes the next unit under the same heading

@@ -19,6 +19,7 @@ DEFAULT_MARGIN_SHARE = 0.1  # top and bottom tenth of a page hold running header
 DEFAULT_REPEAT_SHARE = 0.5  # a margin line on at least half the pages is a running header/footer
 MIN_TABLE_ROWS = 2
 MIN_TABLE_COLS = 2
+EXTRACTOR_VERSION = 1  # bump when extraction or description changes what a page or a document holds
 X_TOLERANCE = 3.0  # pdfplumber's default: a wider gap between characters starts a new word
 Y_TOLERANCE = 3.0  # pdfplumber's default: characters whose tops differ less share a line
 MIN_GRID_EDGES = 4  # a grid of two cells has at least four ruling lines

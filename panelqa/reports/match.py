@@ -10,7 +10,7 @@ import re
 from dataclasses import fields
 from datetime import date
 
-from panelqa.ingest.store import Store, index_backend, read_manifest
+from panelqa.ingest.store import Store, index_identity
 from panelqa.search.fuse import fuse
 from panelqa.search.records import Hit
 from panelqa.search.terms import fts_quote
@@ -46,9 +46,9 @@ def dense_scores(store: Store, table: str, text: str, model: str | None = None) 
     from panelqa.ingest.embed import load_embedder
     from panelqa.settings import Settings
 
-    manifest = read_manifest(store.index_dir) or {}
-    name = model or manifest.get("model") or Settings.resolve(store.index_dir).model
-    query = load_embedder(name, index_backend(manifest)).embed_query(text)
+    identity = index_identity(store.index_dir)
+    name = model or (identity.model if identity else Settings.resolve(store.index_dir).model)
+    query = load_embedder(name, identity.backend if identity else None).embed_query(text)
     return dict(zip(ids, (matrix @ query).tolist(), strict=True))
 
 

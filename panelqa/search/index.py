@@ -14,7 +14,7 @@ import numpy as np
 from panelqa.errors import NoIndex
 from panelqa.ingest.embed import Embedder, load_embedder
 from panelqa.ingest.records import Document
-from panelqa.ingest.store import DB_NAME, FAISS_NAME, MANIFEST_NAME, Store, check_model, index_backend, read_manifest
+from panelqa.ingest.store import DB_NAME, FAISS_NAME, MANIFEST_NAME, Store, check_model, index_identity, read_manifest
 from panelqa.search.records import Query
 from panelqa.text.dates import financial_year_overlaps
 
@@ -45,7 +45,9 @@ class SearchIndex:
     def __init__(self, index_dir: Path, model_name: str, embedder: Embedder | None = None):
         self.index_dir = Path(index_dir)
         self.model_name = model_name
-        self.backend = index_backend(read_manifest(self.index_dir) or {})
+        identity = index_identity(self.index_dir)
+        self.backend = identity.backend if identity else "torch"
+        self.dim = identity.dim if identity else 0
         check_model(self.index_dir, model_name, self.backend)
         self.store = Store(self.index_dir, read_only=True)
         self.lock = threading.Lock()
@@ -88,7 +90,7 @@ class SearchIndex:
                 return index
             log.warning("%s holds %d vectors but the database %d chunks; rebuilding in memory",
                         path, index.ntotal, self.size)
-        dim = manifest.get("dim") or self.embedder.dim
+        dim = self.dim or self.embedder.dim
         return self.store.build_faiss(dim)
 
     @property
