@@ -87,16 +87,16 @@ def test_retry_after_is_obeyed_and_a_slow_route_is_one_line(moderngov, tmp_path)
 
     def busy(path, headers):
         calls.append(path)
-        if len(calls) == 1:
-            return dict(body=b"busy", status=429, ctype="text/plain", etag=None, headers={"Retry-After": "0"},
-                        delay_s=0)
+        if len(calls) <= 2:  # a 429, then a 503, each with Retry-After
+            return dict(body=b"busy", status=429 if len(calls) == 1 else 503, ctype="text/plain", etag=None,
+                        headers={"Retry-After": "0"}, delay_s=0)
         return dict(body=pdf_bytes(["The internal audit plan."]), status=200, ctype="application/pdf", etag=None,
                     headers={}, delay_s=0)
 
     moderngov.routes["/mg/documents/s100/Internal audit plan.pdf"] = busy
     moderngov.set("/mg/documents/s101/Knife crime fund.pdf", pdf_bytes(["slow"]), delay_s=1.0)
     report = _fetch(moderngov, tmp_path / "papers", timeout_s=0.3)
-    assert len(calls) == 2 and report.new == 3 and report.failed == 1
+    assert len(calls) == 3 and report.new == 3 and report.failed == 1
     assert any("Knife crime fund" in p.url and "timed out" in p.reason.lower() for p in report.problems)
 
 
@@ -125,9 +125,11 @@ def test_html_instead_of_xml_falls_back_to_the_meetings_page(moderngov, tmp_path
     assert report.new == 4 and report.meetings_seen == 1
 
 
-def test_a_403_challenge_stops_the_site_and_lists_the_meetings(moderngov, tmp_path):
+@pytest.mark.parametrize("status", [403, 503, 200], ids=["403", "503-challenge", "200-challenge"])
+def test_a_403_or_a_challenge_page_stops_the_site_and_lists_the_meetings(moderngov, tmp_path, status):
     moderngov.set("/mg/ieListDocuments.aspx?CId=144&MId=4966&Ver=4",
-               b"<html><title>Just a moment...</title></html>", status=403, ctype="text/html")
+                  b"<html><title>Just a moment...</title><div id=cf-chl-widget></div></html>", status=status,
+                  ctype="text/html", headers={"Retry-After": "0"})
     result = CliRunner().invoke(cli, ["fetch", "--site", moderngov.base, "--committee", "Audit", "--since", "2026-01-01",
                                       "--until", "2026-03-31", "--out", str(tmp_path / "p"), "--delay", "0.01",
                                       "--contact", "tests@example.org"])
@@ -135,6 +137,7 @@ def test_a_403_challenge_stops_the_site_and_lists_the_meetings(moderngov, tmp_pa
     assert "127.0.0.1" in result.output and "refused" in result.output
     assert "ieListDocuments.aspx?CId=144&MId=4966" in result.output and "MId=4967" in result.output
     assert moderngov.count("/mg/documents/") == 0, "no request after the refusal"
+    assert moderngov.count("/mg/ieListDocuments.aspx?CId=144&MId=4966") == 1, "no retrying against a block"
 
 
 def test_sigkill_mid_fetch_then_rerun_gives_the_same_manifest_as_one_clean_run(moderngov, tmp_path):
