@@ -93,3 +93,30 @@ def test_only_extract_opens_pdfs():
         bad += [f"{path.relative_to(ROOT)}:{line} imports {m}" for line, m, _ in _imports(path)
                 if m.split(".")[0] in ("pdfplumber", "pypdfium2")]
     assert not bad, "only panelqa/ingest/extract opens PDFs:\n" + "\n".join(bad)
+
+
+# Imports go one way: cli/app -> facade -> search/reports/fetch -> ingest -> text and vocab.
+_NEVER = {
+    "text": ("panelqa.ingest", "panelqa.search", "panelqa.reports", "panelqa.fetch", "panelqa.cli", "panelqa.app",
+             "panelqa.api"),
+    "ingest": ("panelqa.search", "panelqa.reports", "panelqa.cli", "panelqa.app", "panelqa.api"),
+}
+
+
+def test_imports_go_one_way():
+    bad = []
+    for part, forbidden in _NEVER.items():
+        for path in sorted((ROOT / "panelqa" / part).rglob("*.py")):
+            bad += [f"{path.relative_to(ROOT)}:{line} imports {m}" for line, m, _ in _imports(path)
+                    if any(m == f or m.startswith(f + ".") for f in forbidden)]
+    assert not bad, "a lower layer imports a higher one:\n" + "\n".join(bad)
+
+
+def test_each_domain_rule_has_one_home():
+    """Month names, financial years, money and sentence ends are written as patterns only in panelqa/text."""
+    copies = {"month names": "January|February", "financial years": "(20\\d\\d|19\\d\\d)",
+              "money": "£\\s?\\d", "sentence ends": "(?<=[.?]"}
+    homes = {name: [p for p in sorted((ROOT / "panelqa").rglob("*.py")) if text in p.read_text()]
+             for name, text in copies.items()}
+    for name, paths in homes.items():
+        assert paths and all(p.parent.name == "text" for p in paths), f"{name} written outside panelqa/text: {paths}"

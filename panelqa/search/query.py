@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 
 from panelqa.search.records import Filters, Query
 from panelqa.text.dates import MONTH_NAMES, MONTHS, financial_year_range, find_financial_years
+from panelqa.text.money import MENTIONS_MONEY
 
 __all__ = ["parse_query"]
 
@@ -111,7 +112,7 @@ def _kind(text: str) -> str:
 
 
 _SIGNALS = {
-    "money": re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:pounds|million|m\b|k\b)", re.I),
+    "money": MENTIONS_MONEY,
     "commitment": re.compile(r"\bAction\s*:|\bRESOLVED\b|\bagreed\b|\bto (?:draft|circulate|write|produce|"
                              r"co-ordinate|coordinate|provide|send|bring|prepare)\b|\bwould (?:send|provide)\b", re.I),
     "when": re.compile(rf"\b{MONTH_NAMES}\b|\bby the end of\b|\b\d{{1,2}}(?:st|nd|rd|th)\b", re.I),
