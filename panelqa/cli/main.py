@@ -19,6 +19,7 @@ from panelqa.errors import PanelqaError
 from panelqa.settings import Settings
 from panelqa.vocab import DOC_TYPES
 
+YEAR_MIN, YEAR_MAX = 1900, 2100  # papers of public bodies; "--year 99999" is a typing slip, said as such
 INDEX_HELP = "Index folder (default: $PANELQA_INDEX or index/)."
 MODEL_HELP = "Embedding model name or local folder (default: $PANELQA_MODEL or all-MiniLM-L6-v2)."
 
@@ -46,7 +47,8 @@ cli.add_command(alerts)
 
 @cli.command()
 @click.option("--index", "index_dir", type=click.Path(file_okay=False), help=INDEX_HELP)
-@click.option("--year", type=int, help="Papers dated in this year (or, undated, covering an overlapping FY).")
+@click.option("--year", type=click.IntRange(YEAR_MIN, YEAR_MAX),
+              help="Papers dated in this year (or, undated, covering an overlapping FY).")
 @click.option("--search", "search_text", help="Rows matching these words or this meaning.")
 @click.option("--recipient", help="Rows whose recipient contains this text.")
 @click.option("--group-by", type=click.Choice(["recipient", "section"]), help="Group rows; a total for each.")
@@ -171,7 +173,8 @@ def _filters(year, since, until, doc_type):
 @click.option("--index", "index_dir", type=click.Path(file_okay=False), help=INDEX_HELP)
 @click.option("--model", help=MODEL_HELP)
 @click.option("--top-k", default=5, show_default=True, help="Passages to return.")
-@click.option("--year", type=int, help="Only papers dated in this year or covering an overlapping financial year.")
+@click.option("--year", type=click.IntRange(YEAR_MIN, YEAR_MAX),
+              help="Only papers dated in this year or covering an overlapping financial year.")
 @click.option("--since", help="Only papers dated on or after YYYY-MM-DD.")
 @click.option("--until", help="Only papers dated on or before YYYY-MM-DD.")
 @click.option("--type", "doc_type", type=click.Choice(DOC_TYPES), help="Only papers of this type.")
@@ -202,8 +205,11 @@ def _read_batch(handle) -> list[tuple[str | None, str]]:
             continue
         try:
             record = json.loads(line)
-            items.append((record.get("id"), record["question"]))
-        except (ValueError, KeyError, AttributeError) as exc:
+            question = record["question"]
+            if not isinstance(question, str) or not question.strip():
+                raise ValueError("the question is not text")
+            items.append((record.get("id"), question))
+        except (ValueError, KeyError, AttributeError, TypeError) as exc:
             raise PanelqaError(f"{handle.name}, line {n}: expected {{\"id\": ..., \"question\": ...}}; "
                                "fix that line.") from exc
     return items
