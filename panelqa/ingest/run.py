@@ -15,7 +15,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +27,8 @@ from panelqa.ingest.describe import describe
 from panelqa.ingest.embed import Embedder, chunk_embedding_text, default_backend, embed_key, load_embedder
 from panelqa.ingest.extract import extract_pages, pdf_title
 from panelqa.ingest.ledger import LedgerRow, extract_ledger, ledger_embedding_text
-from panelqa.ingest.records import Chunk, Document, Page
+from panelqa.ingest.ocr import INSTALL_HINT, OcrSetup, find_tesseract
+from panelqa.ingest.records import Chunk, Document, OcrPage, Page
 from panelqa.ingest.store import Store, Vectors, check_model, read_manifest
 from panelqa.settings import Settings
 from panelqa.vocab import CHANGED_STATUSES, FileStatus
@@ -52,6 +53,7 @@ class FileReport:
     seconds: float = 0.0
     reason: str = ""  # why it failed, or what it duplicates
     pages_without_text: tuple[int, ...] = ()
+    ocr: tuple[tuple[int, OcrPage], ...] = ()  # (page, how OCR read it) for each page without a usable text layer
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +61,7 @@ class BatchReport:
     index_dir: str
     files: tuple[FileReport, ...]
     elapsed_s: float
-    stage_s: dict = field(default_factory=dict)  # seconds per stage: extract, chunk (and describe), embed, store
+    stage_s: dict = field(default_factory=dict)  # seconds per stage: extract, ocr, chunk (and describe), embed, store
     embedded: int = 0  # texts embedded in this run
     reused: int = 0  # texts whose embedding the index already held
 
@@ -73,6 +75,15 @@ class BatchReport:
     @property
     def chunks(self) -> int:
         return sum(f.chunks for f in self.files if f.status in ("added", "updated"))
+
+    @property
+    def ocr_missing_note(self) -> str:
+        """One sentence when scanned pages waited for Tesseract, which is not installed; "" otherwise."""
+        missing = sum(1 for f in self.files for _, o in f.ocr if o.status == "unavailable")
+        if not missing:
+            return ""
+        return (f"Tesseract OCR is not installed, so {missing} scanned page{'s' if missing > 1 else ''} "
+                f"{'were' if missing > 1 else 'was'} not read; install it with \"{INSTALL_HINT}\" and ingest again.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +111,8 @@ class Prepared:
     ledger: tuple[LedgerRow, ...] = ()
     commitments: tuple[CommitmentRow, ...] = ()
     rows_error: str = ""  # why the ledger and commitments could not be extracted
-    extract_s: float = 0.0  # of seconds, the part spent reading the PDF (the rest: describe and chunk)
+    extract_s: float = 0.0  # of seconds, the part spent reading the PDF, OCR included (the rest: describe, chunk)
+    ocr_s: float = 0.0  # of extract_s, the part Tesseract took
 
 
 def find_pdfs(paths: Iterable[str | Path]) -> list[Path]:
@@ -126,11 +138,11 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def prepare_file(path: str, doc_id: str) -> Prepared:
-    """Extract, describe and chunk one file; runs in a worker process."""
+def prepare_file(path: str, doc_id: str, ocr: OcrSetup | None = None) -> Prepared:
+    """Extract (OCR included), describe and chunk one file; runs in a worker process."""
     start = time.perf_counter()
     try:
-        pages = extract_pages(Path(path))
+        pages = extract_pages(Path(path), ocr)
         extract_s = time.perf_counter() - start
         doc = describe(Path(path), doc_id, pages, pdf_title(Path(path)))
         chunks = chunk_document(doc, pages)
@@ -141,7 +153,8 @@ def prepare_file(path: str, doc_id: str) -> Prepared:
         return Prepared(path, None, (), (), error=f"could not be read ({type(exc).__name__}: {exc})")
     ledger, commitments, rows_error = _extract_rows(path, doc, pages, chunks)
     return Prepared(path, doc, tuple(pages), tuple(chunks), seconds=time.perf_counter() - start,
-                    ledger=ledger, commitments=commitments, rows_error=rows_error, extract_s=extract_s)
+                    ledger=ledger, commitments=commitments, rows_error=rows_error, extract_s=extract_s,
+                    ocr_s=sum(p.ocr.seconds for p in pages if p.ocr))
 
 
 def _extract_rows(path: str, doc: Document, pages: list[Page], chunks: list[Chunk]):
@@ -161,9 +174,10 @@ def ingest_paths(paths: Iterable[str | Path], settings: Settings, *, prune: bool
     files = find_pdfs(paths)
     backend = _backend(settings, embedder)
     with Store(settings.index_dir) as store:
+        ocr = replace(find_tesseract(), cache_db=str(store.db_path))
         batch = _Batch(store, settings, backend, embedder, on_file)
-        plan = batch.plan(files)
-        for prepared, item, next_ready in _prepare_all(plan, workers):
+        plan = batch.plan(files, ocr_available=ocr.tesseract is not None)
+        for prepared, item, next_ready in _prepare_all(plan, workers, ocr):
             batch.add(prepared, item, next_ready)
         batch.flush()
         if prune:
@@ -195,7 +209,7 @@ class _Batch:
         self.on_file = on_file
         self.reports: list[FileReport] = []
         self.pending: list[tuple[Prepared, Planned]] = []
-        self.stage = {"extract": 0.0, "chunk": 0.0, "embed": 0.0, "store": 0.0, "hash": 0.0}
+        self.stage = {"extract": 0.0, "ocr": 0.0, "chunk": 0.0, "embed": 0.0, "store": 0.0, "hash": 0.0}
         self.embedded = self.reused = 0
 
     @property
@@ -209,7 +223,7 @@ class _Batch:
         if self.on_file:
             self.on_file(r)
 
-    def plan(self, files: list[Path]) -> list[Planned]:
+    def plan(self, files: list[Path], ocr_available: bool = False) -> list[Planned]:
         """Hash every file and keep those the index does not hold as the current code would build them."""
         t = time.perf_counter()
         plan: list[Planned] = []
@@ -223,7 +237,7 @@ class _Batch:
                 self.report(FileReport(key, "failed", reason=f"cannot be read ({exc.strerror}); check its permissions"))
                 continue
             row = self.store.file_row(key)
-            why = self.store.stale_reason(doc_id) if row is not None and row["doc_id"] == doc_id else ""
+            why = self.store.stale_reason(doc_id, ocr_available) if row is not None and row["doc_id"] == doc_id else ""
             if why is None:
                 self.report(FileReport(key, "unchanged"))
                 continue
@@ -249,7 +263,8 @@ class _Batch:
         if prepared.error:
             self.report(FileReport(item.path, "failed", reason=prepared.error))
             return
-        self.stage["extract"] += prepared.extract_s
+        self.stage["extract"] += prepared.extract_s - prepared.ocr_s
+        self.stage["ocr"] += prepared.ocr_s
         self.stage["chunk"] += prepared.seconds - prepared.extract_s
         self.pending.append((prepared, item))
         if not next_ready or sum(len(p.chunks) for p, _ in self.pending) >= EMBED_BATCH_TEXTS:
@@ -287,7 +302,8 @@ class _Batch:
                     f"ledger and commitments not extracted ({prepared.rows_error}); the next ingest tries again")
             self.report(FileReport(item.path, "updated" if item.replaces else "added", pages=len(prepared.pages),
                                    chunks=n, seconds=prepared.seconds + share,
-                                   pages_without_text=prepared.doc.pages_without_text, reason=reason))
+                                   pages_without_text=prepared.doc.pages_without_text, reason=reason,
+                                   ocr=tuple((p.page, p.ocr) for p in prepared.pages if p.ocr)))
         self.pending.clear()
 
     def _vectors(self, texts: list[str]) -> Vectors:
@@ -330,7 +346,7 @@ def _under(path: Path, roots: list[Path]) -> bool:
     return any(root == path or root in path.parents for root in roots)
 
 
-def _prepare_all(todo: list[Planned], workers: int):
+def _prepare_all(todo: list[Planned], workers: int, ocr: OcrSetup | None = None):
     """Parse files in worker processes while the main process embeds and stores.
 
     Yields (prepared, item, next_ready): next_ready says the next file is already parsed, so the caller
@@ -340,10 +356,10 @@ def _prepare_all(todo: list[Planned], workers: int):
         return
     if workers <= 1 or len(todo) == 1:
         for item in todo:
-            yield prepare_file(item.path, item.doc_id), item, False
+            yield prepare_file(item.path, item.doc_id, ocr), item, False
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=_lower_priority) as pool:
-        futures = [pool.submit(prepare_file, item.path, item.doc_id) for item in todo]
+        futures = [pool.submit(prepare_file, item.path, item.doc_id, ocr) for item in todo]
         for n, (future, item) in enumerate(zip(futures, todo, strict=True)):
             prepared = future.result()
             yield prepared, item, n + 1 < len(futures) and futures[n + 1].done()
