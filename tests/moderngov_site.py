@@ -173,10 +173,20 @@ def add_audit_committee(site: Site) -> None:
              pdf_bytes(["Item 6. The Committee noted £40,000 for knife crime prevention in schools."]))
 
 
-if __name__ == "__main__":  # python tests/moderngov_site.py: the same site by hand, for a demo run; Ctrl-C stops it
+def publish_version_2(site: Site) -> None:
+    """The knife crime report changes on the site, as a corrected paper does."""
+    site.set("/mg/documents/s101/Knife crime fund.pdf",
+             pdf_bytes(["Item 6. The Committee noted £45,000 for knife crime prevention in schools."]))
+
+
+# python tests/moderngov_site.py: the same site by hand, for a demo run. `kill -USR1` publishes version 2 of the
+# knife crime report; Ctrl-C stops it.
+if __name__ == "__main__":
+    import signal
     import sys
 
     with audit_committee_site() as demo:
+        signal.signal(signal.SIGUSR1, lambda *_: publish_version_2(demo))
         print(demo.base, flush=True)
         try:
             threading.Event().wait()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
 from defusedxml import ElementTree
-from pdfwriter import pdf_bytes
+from moderngov_site import publish_version_2
 
 from panelqa.cli.main import cli
 
@@ -55,8 +56,7 @@ def test_an_alert_finds_a_passage_of_a_newly_fetched_paper_and_not_of_an_old_one
     assert again.startswith("Nothing new for any saved search"), again
     assert len(ElementTree.parse(feed).getroot().findall(f"{ATOM}entry")) == 1, "the feed keeps its entries"
 
-    moderngov.set("/mg/documents/s101/Knife crime fund.pdf",
-                  pdf_bytes(["Item 6. The Committee noted £45,000 for knife crime prevention in schools."]))
+    publish_version_2(moderngov)
     _fetch_and_ingest(moderngov, tmp_path, index)
     changed = _run("alerts", "run", "--index", str(index), "--atom", str(feed))
     assert "£45,000" in changed and "£40,000" not in changed, "version 2 of the report is new, version 1 is not"
@@ -93,8 +93,9 @@ def test_since_a_date_looks_back_over_older_papers_and_leaves_the_last_run_alone
     looked = _run("alerts", "run", "--since", "2020-01-01", "--index", str(index))
     assert "£25,000" in looked and "2018-04-20" in looked, looked
     assert "never run" in _run("alerts", "list", "--index", str(index))
-    first = _run("alerts", "run", "--index", str(index))
-    assert "£25,000" in first, "a look back does not use up what is new"
+    first = json.loads(_run("alerts", "run", "--json", "--index", str(index)))
+    assert first["new_documents"] == 1 and "£25,000" in first["passages"][0]["text"], "a look back uses up nothing"
+    assert first["passages"][0]["date"] == "2018-04-20" and first["last_run_at"] is None
     assert "Nothing new" in _run("alerts", "run", "--index", str(index))
 
 

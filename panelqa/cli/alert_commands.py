@@ -80,7 +80,8 @@ def alerts_remove(name, index_dir) -> None:
 @click.option("--atom", "atom_path", type=click.Path(dir_okay=False),
               help="Add the new passages to this Atom feed (created if missing).")
 @click.option("--index", "index_dir", type=click.Path(file_okay=False), help=INDEX_HELP)
-def alerts_run(since, markdown_path, atom_path, index_dir) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per saved search instead of the digest.")
+def alerts_run(since, markdown_path, atom_path, index_dir, as_json) -> None:
     """Show, for each saved search, the cited passages of the papers ingested since it last ran.
 
     Example: panelqa alerts run --markdown digest.md --atom alerts.xml
@@ -99,7 +100,12 @@ def alerts_run(since, markdown_path, atom_path, index_dir) -> None:
                                      param_hint="--since") from exc
     results = run_alerts(index_dir, since=cutoff)
     digest = markdown_digest(results, looked_back=cutoff is not None)
-    click.echo(digest, nl=False)
+    if as_json:
+        for r in results:
+            click.echo(json.dumps({**asdict(r.alert), "since": r.since, "new_documents": r.new_documents,
+                                   "passages": [p.to_json() for p in r.passages]}, ensure_ascii=False))
+    else:
+        click.echo(digest, nl=False)
     if markdown_path:
         Path(markdown_path).write_text(digest, encoding="utf-8")
     if atom_path:

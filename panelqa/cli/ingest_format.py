@@ -36,6 +36,10 @@ def format_summary(batch: BatchReport) -> str:
         f"{batch.count('duplicate')} duplicates, {batch.count('failed')} failed, {batch.count('pruned')} pruned.",
         f"{batch.pages} pages, {batch.chunks} chunks, {scanned} pages without a text layer.",
     ]
+    if batch.set_aside:
+        lines.append(f"The old index's files were set aside in {batch.set_aside}/.")
+    if batch.repaired:
+        lines.append(f"Rebuilt vectors.faiss and manifest.json from the database: {batch.repaired}.")
     lines += _ocr_summary(batch)
     failed = [f for f in batch.files if f.status == "failed"]
     if failed:

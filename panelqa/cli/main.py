@@ -101,8 +101,10 @@ def _emit(rows, as_json: bool, as_csv: bool, plain, to_json, to_csv) -> None:
 @click.option("--model", help=MODEL_HELP)
 @click.option("--prune", is_flag=True, help="Remove documents whose files are gone.")
 @click.option("--workers", type=int, default=None, help="Parallel file readers (default: cores, at most 4).")
+@click.option("--rebuild", is_flag=True,
+              help="Set the index's files aside (a damaged database) and build it again from these papers.")
 def ingest(paths: tuple[str, ...], index_dir: str | None, model: str | None, prune: bool,
-           workers: int | None) -> None:
+           workers: int | None, rebuild: bool) -> None:
     """Index PDF files and folders (recursively); unchanged files are skipped.
 
     Example: panelqa ingest corpus/ --index index/
@@ -120,7 +122,8 @@ def ingest(paths: tuple[str, ...], index_dir: str | None, model: str | None, pru
             if report.status != "unchanged":
                 click.echo(format_file_line(report))
 
-        result = api.ingest(paths, index_dir, model=model, prune=prune, on_file=on_file, workers=workers)
+        result = api.ingest(paths, index_dir, model=model, prune=prune, on_file=on_file, workers=workers,
+                            rebuild=rebuild, on_wait=lambda message: click.echo(message, err=True))
     click.echo("", err=True)
     click.echo(format_summary(result))
 

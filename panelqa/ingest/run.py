@@ -27,9 +27,10 @@ from panelqa.ingest.describe import describe
 from panelqa.ingest.embed import Embedder, chunk_embedding_text, default_backend, embed_key, load_embedder
 from panelqa.ingest.extract import extract_pages, pdf_title
 from panelqa.ingest.ledger import LedgerRow, extract_ledger, ledger_embedding_text
+from panelqa.ingest.lock import set_index_aside, writer_lock
 from panelqa.ingest.ocr import INSTALL_HINT, OcrSetup, find_tesseract
 from panelqa.ingest.records import Chunk, Document, OcrPage, Page
-from panelqa.ingest.store import Store, Vectors, check_model, read_manifest
+from panelqa.ingest.store import Store, Vectors, check_model, vectors_problem
 from panelqa.settings import Settings
 from panelqa.vocab import CHANGED_STATUSES, FileStatus
 
@@ -64,6 +65,8 @@ class BatchReport:
     stage_s: dict = field(default_factory=dict)  # seconds per stage: extract, ocr, chunk (and describe), embed, store
     embedded: int = 0  # texts embedded in this run
     reused: int = 0  # texts whose embedding the index already held
+    repaired: str = ""  # why vectors.faiss and the manifest were rewritten although no paper changed
+    set_aside: str = ""  # where --rebuild moved the old index's files
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -168,23 +171,37 @@ def _extract_rows(path: str, doc: Document, pages: list[Page], chunks: list[Chun
 
 def ingest_paths(paths: Iterable[str | Path], settings: Settings, *, prune: bool = False,
                  embedder: Embedder | None = None, workers: int = DEFAULT_WORKERS,
-                 on_file: Callable[[FileReport], None] | None = None) -> BatchReport:
-    """Bring the index up to date with these files; return one report per file."""
+                 on_file: Callable[[FileReport], None] | None = None, rebuild: bool = False,
+                 on_wait: Callable[[str], None] | None = None) -> BatchReport:
+    """Bring the index up to date with these files; return one report per file.
+
+    One writer at a time: a second ingest into the same index waits for the first (on_wait says so).
+    rebuild: set the index's files aside (a damaged database) and build it again from the papers.
+    """
     start = time.perf_counter()
     files = find_pdfs(paths)
-    backend = _backend(settings, embedder)
-    with Store(settings.index_dir) as store:
-        ocr = replace(find_tesseract(), cache_db=str(store.db_path))
-        batch = _Batch(store, settings, backend, embedder, on_file)
-        plan = batch.plan(files, ocr_available=ocr.tesseract is not None)
-        for prepared, item, next_ready in _prepare_all(plan, workers, ocr):
-            batch.add(prepared, item, next_ready)
-        batch.flush()
-        if prune:
-            batch.prune(files, [Path(p) for p in paths])
-        batch.write_vectors()
+    with writer_lock(settings.index_dir, on_wait):
+        set_aside = set_index_aside(settings.index_dir) if rebuild else None
+        backend = _backend(settings, embedder)
+        with Store(settings.index_dir) as store:
+            store.check_integrity()
+            batch = _Batch(store, settings, backend, embedder, on_file)
+            _run_batch(batch, files, paths, prune, workers)
     return BatchReport(str(settings.index_dir), tuple(batch.reports), time.perf_counter() - start, batch.stage,
-                       embedded=batch.embedded, reused=batch.reused)
+                       embedded=batch.embedded, reused=batch.reused, repaired=batch.repaired,
+                       set_aside=str(set_aside) if set_aside else "")
+
+
+def _run_batch(batch: _Batch, files: list[Path], paths, prune: bool, workers: int) -> None:
+    """Plan, read in worker processes (OCR included), embed and store, prune, then write the vectors."""
+    ocr = replace(find_tesseract(), cache_db=str(batch.store.db_path))
+    plan = batch.plan(files, ocr_available=ocr.tesseract is not None)
+    for prepared, item, next_ready in _prepare_all(plan, workers, ocr):
+        batch.add(prepared, item, next_ready)
+    batch.flush()
+    if prune:
+        batch.prune(files, [Path(p) for p in paths])
+    batch.write_vectors()
 
 
 def _backend(settings: Settings, embedder: Embedder | None) -> str:
@@ -211,6 +228,7 @@ class _Batch:
         self.pending: list[tuple[Prepared, Planned]] = []
         self.stage = {"extract": 0.0, "ocr": 0.0, "chunk": 0.0, "embed": 0.0, "store": 0.0, "hash": 0.0}
         self.embedded = self.reused = 0
+        self.repaired = ""
 
     @property
     def embedder(self) -> Embedder:
@@ -333,9 +351,12 @@ class _Batch:
     def write_vectors(self) -> None:
         """Rewrite vectors.faiss and the manifest when the index changed or they do not match the database."""
         t = time.perf_counter()
-        manifest = read_manifest(self.settings.index_dir)
         changed = any(r.status in CHANGED_STATUSES for r in self.reports)
-        if changed or manifest is None or manifest.get("chunk_count") != self.store.chunk_count():
+        problem = vectors_problem(self.settings.index_dir, self.store.generation(), self.store.chunk_count(),
+                                  read_bytes=True)
+        if problem and not changed:
+            self.repaired = problem
+        if changed or problem:
             identity = self.store.identity()
             dim = self._embedder.dim if self._embedder else (identity.dim if identity else self.embedder.dim)
             self.store.write_vectors(self.settings.model, dim, self.backend)

@@ -13,6 +13,7 @@ already embedded (in any paper) is never embedded again.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from panelqa.errors import IndexMismatch, PanelqaError
+from panelqa.errors import IndexDamaged, IndexMismatch, PanelqaError, index_damaged
 from panelqa.ingest.commitments import CommitmentRow
 from panelqa.ingest.ledger import LedgerRow
 from panelqa.ingest.records import Chunk, Document, Fact, Page
@@ -34,6 +35,7 @@ from panelqa.ingest.vectors import build_index
 from panelqa.ingest.versions import CURRENT_BUILD, BuildVersions
 
 __all__ = ["Store", "StoredDocument", "OcrCache", "IndexIdentity", "index_identity", "index_backend", "check_model",
+           "vectors_problem", "read_faiss", "damaged",
            "SCHEMA_VERSION", "DB_NAME", "FAISS_NAME", "MANIFEST_NAME"]
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ log = logging.getLogger(__name__)
 DB_NAME = "panelqa.db"
 FAISS_NAME = "vectors.faiss"
 MANIFEST_NAME = "manifest.json"
+BUSY_TIMEOUT_S = 30.0  # a reader or a short write waits this long for a writer's transaction before failing
+INTEGRITY_CHECK_MAX_BYTES = 2 << 30  # ingest reads every page of databases up to 2 GB (0.6 s for corpus-dev's 80 MB)
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_initial", """
@@ -168,10 +172,14 @@ class OcrCache:
         return json.loads(row[0]) if row else None
 
     def put(self, page_key: str, result: dict) -> None:
-        with self.conn:
-            self.conn.execute("INSERT OR REPLACE INTO ocr_cache VALUES (?,?,?,?,?)",
-                              (page_key, json.dumps(result, separators=(",", ":")), result["confidence"],
-                               result["seconds"], time.time()))
+        """Add a page's result; a cache that cannot be written (busy, read-only) costs a re-read later, no more."""
+        try:
+            with self.conn:
+                self.conn.execute("INSERT OR REPLACE INTO ocr_cache VALUES (?,?,?,?,?)",
+                                  (page_key, json.dumps(result, separators=(",", ":")), result["confidence"],
+                                   result["seconds"], time.time()))
+        except sqlite3.Error as exc:
+            log.warning("OCR result of a page not cached (%s); it is read again on the next ingest", exc)
 
     def close(self) -> None:
         self.conn.close()
@@ -187,12 +195,17 @@ class Store:
         if read_only:
             if not self.db_path.exists():
                 raise PanelqaError(f"No index at {self.index_dir}/; run \"panelqa ingest corpus/\" to build one.")
-            self.conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False)
+            self.conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False,
+                                        timeout=BUSY_TIMEOUT_S)
+            self._probe()
         else:
             try:
                 self.index_dir.mkdir(parents=True, exist_ok=True)
-                self.conn = sqlite3.connect(self.db_path, check_same_thread=False)
+                self.conn = sqlite3.connect(self.db_path, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
+                self._probe()
                 self.conn.execute("PRAGMA journal_mode=WAL")
+            except IndexDamaged:
+                raise
             except (OSError, sqlite3.Error) as exc:
                 raise PanelqaError(f"The index folder {self.index_dir}/ is not writable ({exc}); "
                                    "choose another with --index.") from exc
@@ -200,7 +213,47 @@ class Store:
             self._migrate()
             self._adopt_manifest_identity()
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA busy_timeout=30000")
+
+    def _probe(self) -> None:
+        """A file that is not a SQLite database at all is named as damaged here, not deep inside a query."""
+        try:
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # bytes of a damaged text column
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise
+            self.conn.close()
+            raise damaged(self.index_dir, exc) from exc
+
+    def check_integrity(self) -> None:
+        """Read every page of the database (SQLite's quick_check) on indexes small enough to do it on each
+        ingest, so a damaged one is never reported as "unchanged"."""
+        if self.db_path.stat().st_size > INTEGRITY_CHECK_MAX_BYTES:
+            return
+        try:
+            problems = [r[0] for r in self.conn.execute("PRAGMA quick_check(3)")]
+            for table in ("chunks_fts", "ledger_fts", "commitments_fts"):  # FTS5 keeps its index inside blobs
+                self.conn.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+            self.conn.commit()  # the check's INSERT opened a write transaction: holding it would lock out the
+            #                     ingest workers' OCR cache for the whole run
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            raise damaged(self.index_dir, exc) from exc
+        if problems != ["ok"]:
+            raise damaged(self.index_dir, "; ".join(problems))
+
+    def snapshot(self) -> None:
+        """Pin what this read-only connection sees until it closes: every read then sees one committed
+        state, whatever a writer commits meanwhile."""
+        self.conn.execute("BEGIN")
+        self.conn.execute("SELECT count(*) FROM documents").fetchone()
+
+    def generation(self) -> int:
+        """How many times the chunks have changed: the vector file records the generation it was built from."""
+        rows = self._read("SELECT value FROM index_info WHERE key = 'generation'")
+        return int(rows[0][0]) if rows else 0
+
+    def _bump_generation(self) -> None:
+        self.conn.execute("INSERT INTO index_info VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE "
+                          "SET value = CAST(value AS INTEGER) + 1")
 
     def close(self) -> None:
         self.conn.close()
@@ -398,6 +451,7 @@ class Store:
             self._delete_document(doc_id)
 
     def _delete_document(self, doc_id: str) -> None:
+        self._bump_generation()
         ids = [r[0] for r in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))]
         self.conn.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in ids])
         for table in ("ledger", "commitments"):
@@ -430,9 +484,12 @@ class Store:
         import faiss
 
         self.set_identity(IndexIdentity(model_name, backend, dim))
+        generation = self.generation()
         index = self.build_faiss(dim)
-        _atomic_write(self.index_dir / FAISS_NAME, faiss.serialize_index(index).tobytes())
-        manifest = {"schema_version": SCHEMA_VERSION, "model": model_name, "backend": backend, "dim": dim,
+        data = faiss.serialize_index(index).tobytes()
+        _atomic_write(self.index_dir / FAISS_NAME, data)
+        manifest = {"generation": generation, "faiss_bytes": len(data), "faiss_sha256": hashlib.sha256(data).hexdigest(),
+                    "schema_version": SCHEMA_VERSION, "model": model_name, "backend": backend, "dim": dim,
                     "build": {"extractor": CURRENT_BUILD.extractor, "chunker": CURRENT_BUILD.chunker,
                               "ledger": CURRENT_BUILD.ledger}, "chunk_count": int(index.ntotal),
                     "written_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
@@ -588,14 +645,63 @@ class Store:
             raise
 
 
+def damaged(index_dir: Path, detail) -> IndexDamaged:
+    return index_damaged(Path(index_dir), detail)
+
+
+def vectors_problem(index_dir: Path, generation: int, chunk_count: int, *, read_bytes: bool = False) -> str | None:
+    """Why vectors.faiss cannot be trusted for the database at this generation, or None when it can.
+    read_bytes also checks the file's checksum (ingest does; a reader checks it as it loads the file)."""
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    faiss_path = index_dir / FAISS_NAME
+    if manifest is None:
+        return f"{MANIFEST_NAME} is missing or damaged"
+    if not faiss_path.exists():
+        return f"{FAISS_NAME} is missing"
+    if manifest.get("generation") != generation or manifest.get("chunk_count") != chunk_count:
+        return f"{FAISS_NAME} was built from an older state of the database"
+    if manifest.get("faiss_bytes") != faiss_path.stat().st_size:
+        return f"{FAISS_NAME} is not the file that was written (size differs)"
+    if read_bytes and _sha256_of(faiss_path) != manifest.get("faiss_sha256"):
+        return f"{FAISS_NAME} is not the file that was written (checksum differs)"
+    return None
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_faiss(index_dir: Path):
+    """vectors.faiss, if its bytes are the ones the manifest records; None when they are not."""
+    import faiss
+
+    manifest = read_manifest(index_dir) or {}
+    try:
+        data = (Path(index_dir) / FAISS_NAME).read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != manifest.get("faiss_sha256"):
+        return None
+    try:
+        return faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
+    except RuntimeError:
+        return None
+
+
 def read_manifest(index_dir: Path) -> dict | None:
     path = Path(index_dir) / MANIFEST_NAME
     if not path.exists():
         return None
     try:
-        return json.loads(path.read_text())
+        manifest = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
+    return manifest if isinstance(manifest, dict) else None
 
 
 def index_identity(index_dir: Path) -> IndexIdentity | None:
@@ -662,8 +768,12 @@ def _fact(fact: Fact | None) -> tuple[str | None, str | None]:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file and rename it over path, readable by whoever may read the folder."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600: another user of a shared index could not read it
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
