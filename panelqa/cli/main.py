@@ -119,7 +119,7 @@ def ingest(paths: tuple[str, ...], index_dir: str | None, model: str | None, pru
                            item_show_func=lambda r: r.path if r else "") as bar:
 
         def on_file(report) -> None:
-            if report.status != "pruned":
+            if report.status not in ("pruned", "skipped"):  # the bar counts the regular files found
                 bar.update(1, report)
             if report.status != "unchanged":
                 click.echo(format_file_line(report))
