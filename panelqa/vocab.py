@@ -20,7 +20,8 @@ SUMMED_KINDS: tuple[LedgerKind, ...] = ("grant", "spend")
 CommitmentKind = Literal["action", "resolution", "undertaking", "deadline"]
 COMMITMENT_KINDS: tuple[CommitmentKind, ...] = get_args(CommitmentKind)
 
-FileStatus = Literal["added", "updated", "unchanged", "duplicate", "failed", "pruned"]
+# skipped: not a regular file (a pipe, a device, a folder named *.pdf, a dangling link), so never opened
+FileStatus = Literal["added", "updated", "unchanged", "duplicate", "failed", "skipped", "pruned"]
 FILE_STATUSES: tuple[FileStatus, ...] = get_args(FileStatus)
 CHANGED_STATUSES: tuple[FileStatus, ...] = ("added", "updated", "pruned", "duplicate")  # the index changed
 

@@ -10,7 +10,7 @@ from html import escape
 from panelqa import content_terms, stem
 from panelqa.search.records import Answer, Citation, Passage, Query, page_label
 
-__all__ = ["query_stems", "highlight", "pages_label", "citation_text", "answer_html", "passage_html",
+__all__ = ["plain", "query_stems", "highlight", "pages_label", "citation_text", "answer_html", "passage_html",
            "filters_text", "CARD_CSS", "nice_date"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d[\d,]*(?:\.\d+)?")
@@ -29,6 +29,15 @@ CARD_CSS = """
 .pq-answer .pq-sources {color: #444; font-size: 0.85rem; margin-top: 0.6rem;}
 </style>
 """
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$])")
+
+
+def plain(text: str) -> str:
+    """Text from a paper or a file name, made literal for Streamlit's Markdown widgets (st.warning, st.error):
+    "![x](y)" or "<img>" in a file name is shown as written, never loaded or linked."""
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def query_stems(query: Query) -> frozenset[str]:

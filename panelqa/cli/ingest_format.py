@@ -33,7 +33,8 @@ def format_summary(batch: BatchReport) -> str:
         f"Indexed {batch.count('added') + batch.count('updated')} of {len(batch.files) - batch.count('pruned')} files "
         f"into {batch.index_dir}/ in {batch.elapsed_s:.1f} s: {batch.count('added')} added, "
         f"{batch.count('updated')} updated, {batch.count('unchanged')} unchanged, "
-        f"{batch.count('duplicate')} duplicates, {batch.count('failed')} failed, {batch.count('pruned')} pruned.",
+        f"{batch.count('duplicate')} duplicates, {batch.count('failed')} failed, {batch.count('skipped')} skipped, "
+        f"{batch.count('pruned')} pruned.",
         f"{batch.pages} pages, {batch.chunks} chunks, {scanned} pages without a text layer.",
     ]
     if batch.set_aside:

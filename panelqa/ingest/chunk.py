@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import median
 
 from panelqa.ingest.extract import table_row_text
@@ -18,9 +18,11 @@ from panelqa.ingest.records import Block, Chunk, Document, Page
 
 __all__ = ["chunk_document", "CHUNKER_VERSION"]
 
-CHUNKER_VERSION = 2  # 2: first version recorded per document (panelqa/ingest/versions.py)
+CHUNKER_VERSION = 3  # 3: no chunk past the limits however long a line (a 5 MB one-line page)
 TARGET_MAX_WORDS = 220  # above this a chunk is closed at the next unit boundary
 HARD_MAX_WORDS = 320  # a single unit longer than this is split at sentence ends
+LONG_TOKEN_CHARS = 12  # twice an average English word with its space: only text without spaces reaches it
+MAX_BLOCK_CHARS = 2000  # a longer line is cut at a space (or anywhere) before it is packed into chunks
 MIN_WORDS = 40  # a chunk shorter than this takes the next unit under the same heading
 HEADING_MAX_WORDS = 18
 TABLE_ROWS_PER_CHUNK = 25
@@ -49,7 +51,13 @@ class Unit:
 
     @property
     def words(self) -> int:
-        return len(self.text.split())
+        return _word_size(self.text)
+
+
+def _word_size(text: str) -> int:
+    """Words, where a run of characters without spaces (a 5 MB one-line page) counts as one per
+    LONG_TOKEN_CHARS characters, so no chunk grows past the limits however its text is written."""
+    return max(len(text.split()), len(text) // LONG_TOKEN_CHARS)
 
 
 def chunk_document(doc: Document, pages: list[Page]) -> list[Chunk]:
@@ -286,15 +294,27 @@ def _split_long(unit: Unit) -> list[Unit]:
     pieces: list[Unit] = []
     current: list[tuple[int, Block]] = []
     words = 0
-    for page, block in unit.lines:
+    for page, block in ((page, part) for page, whole in unit.lines for part in _cut_block(whole)):
         current.append((page, block))
-        words += len(block.text.split())
-        if words >= TARGET_MAX_WORDS and _ends_sentence(block.text):
+        words += _word_size(block.text)
+        if words >= HARD_MAX_WORDS or words >= TARGET_MAX_WORDS and _ends_sentence(block.text):
             pieces.append(Unit(unit.kind, current, unit.style, unit.heading_path))
             current, words = [], 0
     if current:
         pieces.append(Unit(unit.kind, current, unit.style, unit.heading_path))
     return pieces
+
+
+def _cut_block(block: Block) -> list[Block]:
+    """A line longer than MAX_BLOCK_CHARS as several, each cut at the last space before the limit."""
+    if len(block.text) <= MAX_BLOCK_CHARS:
+        return [block]
+    parts, text = [], block.text
+    while text:
+        cut = len(text) if len(text) <= MAX_BLOCK_CHARS else (text.rfind(" ", 0, MAX_BLOCK_CHARS) + 1 or MAX_BLOCK_CHARS)
+        parts.append(replace(block, text=text[:cut].strip()))
+        text = text[cut:].lstrip()
+    return [p for p in parts if p.text]
 
 
 def _make_chunk(doc: Document, ordinal: int, group: list[Unit]) -> Chunk:

@@ -9,7 +9,6 @@ run picks up from there.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
@@ -20,12 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from panelqa.errors import IndexMismatch, PanelqaError, UnreadableFile
+from panelqa.errors import IndexMismatch, UnreadableFile
 from panelqa.ingest.chunk import chunk_document
 from panelqa.ingest.commitments import CommitmentRow, commitment_embedding_text, extract_commitments
 from panelqa.ingest.describe import describe
 from panelqa.ingest.embed import Embedder, chunk_embedding_text, default_backend, embed_key, load_embedder
 from panelqa.ingest.extract import extract_pages, pdf_title
+from panelqa.ingest.files import FoundFiles, file_hash, find_files, find_pdfs
 from panelqa.ingest.ledger import LedgerRow, extract_ledger, ledger_embedding_text
 from panelqa.ingest.lock import set_index_aside, writer_lock
 from panelqa.ingest.ocr import INSTALL_HINT, OcrSetup, find_tesseract
@@ -118,29 +118,6 @@ class Prepared:
     ocr_s: float = 0.0  # of extract_s, the part Tesseract took
 
 
-def find_pdfs(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and PDFs found recursively in folders, each once, in a stable order."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"))
-        elif path.exists():
-            found.append(path)
-        else:
-            raise PanelqaError(f"{path} does not exist; give a PDF file or a folder of PDFs.")
-    seen: set[str] = set()
-    return [p for p in found if not (str(p) in seen or seen.add(str(p)))]
-
-
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def prepare_file(path: str, doc_id: str, ocr: OcrSetup | None = None) -> Prepared:
     """Extract (OCR included), describe and chunk one file; runs in a worker process."""
     start = time.perf_counter()
@@ -179,21 +156,23 @@ def ingest_paths(paths: Iterable[str | Path], settings: Settings, *, prune: bool
     rebuild: set the index's files aside (a damaged database) and build it again from the papers.
     """
     start = time.perf_counter()
-    files = find_pdfs(paths)
+    found = find_files(paths)
     with writer_lock(settings.index_dir, on_wait):
         set_aside = set_index_aside(settings.index_dir) if rebuild else None
         backend = _backend(settings, embedder)
         with Store(settings.index_dir) as store:
             store.check_integrity()
             batch = _Batch(store, settings, backend, embedder, on_file)
-            _run_batch(batch, files, paths, prune, workers)
+            _run_batch(batch, found, paths, prune, workers)
     return BatchReport(str(settings.index_dir), tuple(batch.reports), time.perf_counter() - start, batch.stage,
                        embedded=batch.embedded, reused=batch.reused, repaired=batch.repaired,
                        set_aside=str(set_aside) if set_aside else "")
 
 
-def _run_batch(batch: _Batch, files: list[Path], paths, prune: bool, workers: int) -> None:
+def _run_batch(batch: _Batch, found: FoundFiles, paths, prune: bool, workers: int) -> None:
     """Plan, read in worker processes (OCR included), embed and store, prune, then write the vectors."""
+    batch.skip(found)
+    files = list(found.files)
     ocr = replace(find_tesseract(), cache_db=str(batch.store.db_path))
     plan = batch.plan(files, ocr_available=ocr.tesseract is not None)
     for prepared, item, next_ready in _prepare_all(plan, workers, ocr):
@@ -241,6 +220,11 @@ class _Batch:
         if self.on_file:
             self.on_file(r)
 
+    def skip(self, found: FoundFiles) -> None:
+        """One line for each entry that is not a regular file: it is never opened."""
+        for rejected in found.rejected:
+            self.report(FileReport(rejected.path, "skipped", reason=rejected.reason))
+
     def plan(self, files: list[Path], ocr_available: bool = False) -> list[Planned]:
         """Hash every file and keep those the index does not hold as the current code would build them."""
         t = time.perf_counter()
@@ -251,6 +235,9 @@ class _Batch:
             try:
                 size = path.stat().st_size
                 doc_id = file_hash(path)
+            except UnreadableFile as exc:  # swapped for a pipe or a device since it was found, or unreadable
+                self.report(FileReport(key, "failed", reason=str(exc).removeprefix(f"{key}: ")))
+                continue
             except OSError as exc:
                 self.report(FileReport(key, "failed", reason=f"cannot be read ({exc.strerror}); check its permissions"))
                 continue
