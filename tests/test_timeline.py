@@ -18,7 +18,7 @@ def test_buddi_tags_on_the_sample_corpus(sample_index):
     assert "continued funding of the ‘Buddi-tags’ scheme" in mention.sentence and mention.how == "words"
     assert result.entries[0].financial_year == "2020/21", "an undated paper is placed by its financial year"
     out = CliRunner().invoke(cli, ["timeline", "Buddi tags", "--index", str(sample_index)]).output
-    assert out.startswith("Buddi tags: 1 papers, 1 mentions, oldest first.")
+    assert out.startswith("Buddi tags: 1 paper, 1 mention, oldest first.")
     assert "FY 2020/21" in out and "p. 1  The Deputy PCC referred to the continued funding" in out
 
 

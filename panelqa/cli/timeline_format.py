@@ -15,7 +15,7 @@ WIDTH = 100
 def format_timeline(timeline: Timeline) -> str:
     if not timeline.entries:
         return (f"No paper mentions \"{timeline.matter}\"; try other words, a wider date range, or add papers.")
-    out = [f"{timeline.matter}: {len(timeline.entries)} papers, {timeline.mention_count} mentions, oldest first.", ""]
+    out = [f"{timeline.matter}: {timeline.summary}", ""]
     for e in timeline.entries:
         when = e.date or (f"FY {e.financial_year}" if e.financial_year else "undated")
         kind = f" ({e.doc_type})" if e.doc_type else ""

@@ -67,6 +67,13 @@ class Timeline:
     def mention_count(self) -> int:
         return sum(len(e.mentions) for e in self.entries)
 
+    @property
+    def summary(self) -> str:
+        """ "2 papers, 3 mentions, oldest first." """
+        papers, mentions = len(self.entries), self.mention_count
+        return (f"{papers} paper{'s' * (papers != 1)}, {mentions} mention{'s' * (mentions != 1)}, "
+                "oldest first.")
+
     def to_dict(self) -> dict:
         return {"matter": self.matter,
                 "entries": [{"date": e.date, "financial_year": e.financial_year, "title": e.title,
