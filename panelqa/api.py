@@ -18,7 +18,7 @@ from pathlib import Path
 from panelqa.errors import index_busy, index_damaged
 from panelqa.settings import Settings
 
-__all__ = ["ask", "search", "ingest", "funding", "commitments", "find_pdfs", "open_index", "parse_question",
+__all__ = ["ask", "search", "ingest", "funding", "commitments", "timeline", "find_pdfs", "open_index", "parse_question",
            "documents", "document_pdf", "page_image", "example_questions", "evaluate", "load_embedder",
            "DEFAULT_TOP_K"]
 
@@ -190,3 +190,12 @@ def commitments(index_dir: str | Path | None = None, *, owner: str | None = None
     settings = Settings.resolve(index_dir, model)
     return commitment_rows(settings.index_dir, owner=owner, since=since, search=search, model=settings.model,
                            follow_ups=follow_ups)
+
+
+@_index_errors
+def timeline(matter: str, index_dir: str | Path | None = None, *, since: date | None = None,
+             until: date | None = None, body: str | None = None, model: str | None = None, index=None):
+    """Every paper where a matter came up, oldest first, with the sentences that mention it (`Timeline`)."""
+    from panelqa.reports.timeline import build_timeline
+
+    return build_timeline(index or open_index(index_dir, model), matter, since=since, until=until, body=body)

@@ -215,6 +215,27 @@ def _read_batch(handle) -> list[tuple[str | None, str]]:
     return items
 
 
+@cli.command()
+@click.argument("matter")
+@click.option("--index", "index_dir", type=click.Path(file_okay=False), help=INDEX_HELP)
+@click.option("--model", help=MODEL_HELP)
+@click.option("--since", help="Only papers dated on or after YYYY-MM-DD.")
+@click.option("--until", help="Only papers dated on or before YYYY-MM-DD.")
+@click.option("--body", help="Only papers of this body (as `panelqa docs` names it).")
+@click.option("--json", "as_json", is_flag=True, help="Print the timeline as one JSON object.")
+def timeline(matter, index_dir, model, since, until, body, as_json) -> None:
+    """Every meeting where MATTER came up, oldest first: date, paper, page and the sentence.
+
+    Example: panelqa timeline "Buddi tags" --since 2018-01-01
+    """
+    from panelqa import api
+    from panelqa.cli.timeline_format import format_timeline
+
+    filters = _filters(None, since, until, None)
+    result = api.timeline(matter, index_dir, since=filters.since, until=filters.until, body=body, model=model)
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else format_timeline(result))
+
+
 @cli.command(name="eval")
 @click.argument("questions", type=click.Path(exists=True, dir_okay=False))
 @click.option("--index", "index_dir", type=click.Path(file_okay=False), help=INDEX_HELP)

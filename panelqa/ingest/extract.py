@@ -7,10 +7,12 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-from panelqa.errors import UnreadableFile
-from panelqa.ingest.records import Block, Page
+from panelqa.errors import PanelqaError, UnreadableFile
+from panelqa.ingest.ocr import OCR_DPI, OcrSetup
+from panelqa.ingest.records import Block, OcrPage, Page
 
 __all__ = ["extract_pages", "sniff_pdf", "table_row_text", "render_page"]
 
@@ -19,8 +21,11 @@ log = logging.getLogger(__name__)
 DEFAULT_MARGIN_SHARE = 0.1  # top and bottom tenth of a page hold running headers and footers
 DEFAULT_REPEAT_SHARE = 0.5  # a margin line on at least half the pages is a running header/footer
 MIN_TABLE_ROWS = 2
+MIN_TEXT_LETTERS = 20  # a page with fewer letters in its text layer is a scan (or a stamp on one): OCR reads it
+OCR_HEADING_RATIO = 1.25  # an OCR line this much taller than the page's median line is set bigger; any less is
+#                          glyph-height noise (ascenders, descenders), and the line gets the body size
 MIN_TABLE_COLS = 2
-EXTRACTOR_VERSION = 1  # bump when extraction or description changes what a page or a document holds
+EXTRACTOR_VERSION = 2  # bump when extraction or description changes what a page or document holds; 2: OCR
 X_TOLERANCE = 3.0  # pdfplumber's default: a wider gap between characters starts a new word
 Y_TOLERANCE = 3.0  # pdfplumber's default: characters whose tops differ less share a line
 MIN_GRID_EDGES = 4  # a grid of two cells has at least four ruling lines
@@ -62,17 +67,18 @@ def sniff_pdf(path: Path) -> None:
 Watch = Callable[[str, int, int], None]
 
 
-def extract_pages(path: Path, *, max_pages: int | None = None, max_page_chars: int | None = None,
-                  watch: Watch | None = None) -> list[Page]:
+def extract_pages(path: Path, ocr: OcrSetup | None = None, *, max_pages: int | None = None,
+                  max_page_chars: int | None = None, watch: Watch | None = None) -> list[Page]:
     """Read every page: text lines in reading order, tables as whole blocks, word boxes.
 
     Text, fonts, word boxes and ruling lines come from PDFium (fast); pdfplumber's grid finder turns the
     ruling lines into table cells. Only rotated pages are parsed by pdfplumber, which reads them whole.
+    With an OCR setup, a page without a usable text layer is read by Tesseract (see ocr.py).
     Pages past max_pages are not read, nor characters past max_page_chars on a page: watch hears of both.
     """
     sniff_pdf(path)
     try:
-        pages = _read_document(path, max_pages, max_page_chars, watch)
+        pages = _read_document(path, ocr, max_pages, max_page_chars, watch)
     except UnreadableFile:
         raise
     except Exception as exc:  # PDFium and pdfminer raise many kinds; each means the same to a user
@@ -83,11 +89,13 @@ def extract_pages(path: Path, *, max_pages: int | None = None, max_page_chars: i
     return _join_split_tables(pages)
 
 
-def _read_document(path: Path, max_pages: int | None, max_chars: int | None, watch: Watch | None) -> list[Page]:
+def _read_document(path: Path, ocr: OcrSetup | None, max_pages: int | None = None, max_chars: int | None = None,
+                   watch: Watch | None = None) -> list[Page]:
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(path)
     plumber = None
+    reader = _OcrReader(ocr) if ocr is not None else None
     try:
         pages = []
         total = len(pdf)
@@ -100,17 +108,87 @@ def _read_document(path: Path, max_pages: int | None, max_chars: int | None, wat
                     import pdfplumber  # imported here: search and the app use this module without it
 
                     plumber = plumber or pdfplumber.open(path)
-                    pages.append(_read_page(plumber.pages[number - 1]))
+                    read = _read_page(plumber.pages[number - 1])
                 else:
-                    pages.append(_read_pdfium_page(page, number, grids=_ruling_grids(page), max_chars=max_chars,
-                                                   watch=watch))
+                    read = _read_pdfium_page(page, number, grids=_ruling_grids(page), max_chars=max_chars,
+                                             watch=watch)
+                if reader is not None and _letters(read.text) < MIN_TEXT_LETTERS:
+                    read = reader.read(page, read)
+                pages.append(read)
             finally:
                 page.close()
         return pages
     finally:
         if plumber is not None:
             plumber.close()
+        if reader is not None:
+            reader.close()
         pdf.close()
+
+
+def _letters(text: str) -> int:
+    return sum(1 for c in text if c.isalpha())
+
+
+class _OcrReader:
+    """Reads pages without a usable text layer with Tesseract, through the index's cache of page hashes."""
+
+    def __init__(self, setup: OcrSetup):
+        self.setup = setup
+        self._cache = None
+
+    def read(self, pdfium_page, read: Page) -> Page:
+        from panelqa.ingest.ocr import image_key, is_blank, read_image, result_from_json, result_to_json
+
+        image = pdfium_page.render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+        if is_blank(image):
+            return read
+        if self.setup.tesseract is None:
+            return replace(read, ocr=OcrPage("unavailable"))
+        key = image_key(image, self.setup.engine)
+        stored = self.cache.get(key) if self.cache is not None else None
+        if stored is not None:
+            result, seconds = result_from_json(stored), 0.0
+        else:
+            try:
+                result = read_image(image, self.setup)
+            except PanelqaError as exc:
+                log.warning("page %d not read by OCR: %s", read.page, exc)
+                return replace(read, ocr=OcrPage("failed"))
+            seconds = result.seconds
+            if self.cache is not None:
+                self.cache.put(key, result_to_json(result))
+        text = " ".join(line.text for line in result.lines)
+        if _letters(text) <= _letters(read.text):
+            return read  # nothing more on the image than in the text layer
+        if result.confidence < self.setup.min_confidence:
+            return replace(read, ocr=OcrPage("too_faint", result.confidence, seconds, cached=stored is not None))
+        sizes = [_glyph_height(line) for line in result.lines]
+        body = sorted(sizes)[len(sizes) // 2]
+        blocks = tuple(Block(kind="line", text=_clean(line.text), box=line.box,
+                             size=round(size, 1) if size >= OCR_HEADING_RATIO * body else round(body, 1))
+                       for line, size in zip(result.lines, sizes, strict=True))
+        words = tuple(w[:5] for line in result.lines for w in line.words)
+        return replace(read, blocks=blocks, words=words,
+                       ocr=OcrPage("read", result.confidence, seconds, cached=stored is not None))
+
+    @property
+    def cache(self):
+        if self._cache is None and self.setup.cache_db:
+            from panelqa.ingest.store import OcrCache
+
+            self._cache = OcrCache(self.setup.cache_db)
+        return self._cache
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+
+
+def _glyph_height(line) -> float:
+    """The median height of a line's words: Tesseract's boxes hug the glyphs, so this stands in for font size."""
+    heights = sorted(w[4] - w[2] for w in line.words)
+    return heights[len(heights) // 2]
 
 
 def _explain(path: Path, exc: Exception) -> str:
@@ -494,8 +572,7 @@ def _join_split_tables(pages: list[Page]) -> list[Page]:
             if same_columns and first.rows[0] != header:
                 blocks[0] = Block(kind="table", text=table_row_text(first.rows, header=header), box=first.box,
                                   rows=(header, *first.rows), header_repeated=False)
-        out.append(Page(page=page.page, width=page.width, height=page.height, blocks=tuple(blocks),
-                        words=page.words))
+        out.append(replace(page, blocks=tuple(blocks)))
     return out
 
 
@@ -524,7 +601,7 @@ def _drop_running_lines(pages: list[Page]) -> list[Page]:
                              and (key(b.text) in repeated or PAGE_NUMBER.match(b.text))))
         if not kept and any(b.kind == "line" and not PAGE_NUMBER.match(b.text) for b in page.blocks):
             kept = page.blocks  # a page is never emptied: what repeats there is its content
-        out.append(Page(page=page.page, width=page.width, height=page.height, blocks=kept, words=page.words))
+        out.append(replace(page, blocks=kept))
     return out
 
 

@@ -13,7 +13,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +27,9 @@ from panelqa.ingest.extract import Watch, extract_pages, pdf_title
 from panelqa.ingest.files import FoundFiles, file_hash, find_files, find_pdfs
 from panelqa.ingest.ledger import LedgerRow, extract_ledger, ledger_embedding_text
 from panelqa.ingest.lock import set_index_aside, writer_lock
+from panelqa.ingest.ocr import INSTALL_HINT, OcrSetup, find_tesseract
 from panelqa.ingest.readers import ReaderFailed, read_all
-from panelqa.ingest.records import Chunk, Document, Page
+from panelqa.ingest.records import Chunk, Document, OcrPage, Page
 from panelqa.ingest.store import Store, Vectors, check_model, vectors_problem
 from panelqa.settings import LIMIT_SETTINGS, ReadLimits, Settings
 from panelqa.vocab import CHANGED_STATUSES, FileStatus
@@ -53,6 +54,7 @@ class FileReport:
     seconds: float = 0.0
     reason: str = ""  # why it failed, or what it duplicates
     pages_without_text: tuple[int, ...] = ()
+    ocr: tuple[tuple[int, OcrPage], ...] = ()  # (page, how OCR read it) for each page without a usable text layer
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,7 @@ class BatchReport:
     index_dir: str
     files: tuple[FileReport, ...]
     elapsed_s: float
-    stage_s: dict = field(default_factory=dict)  # seconds per stage: extract, chunk (and describe), embed, store
+    stage_s: dict = field(default_factory=dict)  # seconds per stage: extract, ocr, chunk (and describe), embed, store
     embedded: int = 0  # texts embedded in this run
     reused: int = 0  # texts whose embedding the index already held
     repaired: str = ""  # why vectors.faiss and the manifest were rewritten although no paper changed
@@ -76,6 +78,15 @@ class BatchReport:
     @property
     def chunks(self) -> int:
         return sum(f.chunks for f in self.files if f.status in ("added", "updated"))
+
+    @property
+    def ocr_missing_note(self) -> str:
+        """One sentence when scanned pages waited for Tesseract, which is not installed; "" otherwise."""
+        missing = sum(1 for f in self.files for _, o in f.ocr if o.status == "unavailable")
+        if not missing:
+            return ""
+        return (f"Tesseract OCR is not installed, so {missing} scanned page{'s' if missing > 1 else ''} "
+                f"{'were' if missing > 1 else 'was'} not read; install it with \"{INSTALL_HINT}\" and ingest again.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,18 +114,19 @@ class Prepared:
     ledger: tuple[LedgerRow, ...] = ()
     commitments: tuple[CommitmentRow, ...] = ()
     rows_error: str = ""  # why the ledger and commitments could not be extracted
-    extract_s: float = 0.0  # of seconds, the part spent reading the PDF (the rest: describe and chunk)
+    extract_s: float = 0.0  # of seconds, the part spent reading the PDF, OCR included (the rest: describe, chunk)
+    ocr_s: float = 0.0  # of extract_s, the part Tesseract took
     notes: str = ""  # what of the file was not read (over a limit), and the setting that reads it
 
 
-def prepare_file(path: str, doc_id: str, *, limits: ReadLimits | None = None,
+def prepare_file(path: str, doc_id: str, ocr: OcrSetup | None = None, *, limits: ReadLimits | None = None,
                  watch: Watch | None = None) -> Prepared:
-    """Extract, describe and chunk one file, within the limits; runs in a reader process (readers.py)."""
+    """Extract (OCR included), describe and chunk one file, within the limits; runs in a reader process."""
     start = time.perf_counter()
     limits = limits or ReadLimits()
     seen = _Seen(watch)
     try:
-        pages = extract_pages(Path(path), max_pages=limits.max_pages, max_page_chars=limits.max_page_chars,
+        pages = extract_pages(Path(path), ocr, max_pages=limits.max_pages, max_page_chars=limits.max_page_chars,
                               watch=seen)
         seen("read", 0, 0)
         extract_s = time.perf_counter() - start
@@ -133,7 +145,7 @@ def prepare_file(path: str, doc_id: str, *, limits: ReadLimits | None = None,
     ledger, commitments, rows_error = _extract_rows(path, doc, pages, chunks)
     return Prepared(path, doc, tuple(pages), tuple(chunks), seconds=time.perf_counter() - start,
                     ledger=ledger, commitments=commitments, rows_error=rows_error, extract_s=extract_s,
-                    notes=seen.notes(limits))
+                    ocr_s=sum(p.ocr.seconds for p in pages if p.ocr), notes=seen.notes(limits))
 
 
 class _Seen:
@@ -200,11 +212,12 @@ def ingest_paths(paths: Iterable[str | Path], settings: Settings, *, prune: bool
 
 
 def _run_batch(batch: _Batch, found: FoundFiles, paths, prune: bool, workers: int) -> None:
-    """Plan, read in worker processes, embed and store, prune, then write the vectors: one line per stage."""
+    """Plan, read in worker processes (OCR included), embed and store, prune, then write the vectors."""
     batch.skip(found)
     files = list(found.files)
-    plan = batch.plan(files)
-    for prepared, item, next_ready in _prepare_all(plan, workers, batch.settings.limits):
+    ocr = replace(find_tesseract(), cache_db=str(batch.store.db_path))
+    plan = batch.plan(files, ocr_available=ocr.tesseract is not None)
+    for prepared, item, next_ready in _prepare_all(plan, workers, batch.settings.limits, ocr):
         batch.add(prepared, item, next_ready)
     batch.flush()
     if prune:
@@ -234,7 +247,7 @@ class _Batch:
         self.on_file = on_file
         self.reports: list[FileReport] = []
         self.pending: list[tuple[Prepared, Planned]] = []
-        self.stage = {"extract": 0.0, "chunk": 0.0, "embed": 0.0, "store": 0.0, "hash": 0.0}
+        self.stage = {"extract": 0.0, "ocr": 0.0, "chunk": 0.0, "embed": 0.0, "store": 0.0, "hash": 0.0}
         self.embedded = self.reused = 0
         self.repaired = ""
 
@@ -254,7 +267,7 @@ class _Batch:
         for rejected in found.rejected:
             self.report(FileReport(rejected.path, "skipped", reason=rejected.reason))
 
-    def plan(self, files: list[Path]) -> list[Planned]:
+    def plan(self, files: list[Path], ocr_available: bool = False) -> list[Planned]:
         """Hash every file and keep those the index does not hold as the current code would build them."""
         t = time.perf_counter()
         plan: list[Planned] = []
@@ -271,7 +284,7 @@ class _Batch:
                 self.report(FileReport(key, "failed", reason=f"cannot be read ({exc.strerror}); check its permissions"))
                 continue
             row = self.store.file_row(key)
-            why = self.store.stale_reason(doc_id) if row is not None and row["doc_id"] == doc_id else ""
+            why = self.store.stale_reason(doc_id, ocr_available) if row is not None and row["doc_id"] == doc_id else ""
             if why is None:
                 self.report(FileReport(key, "unchanged"))
                 continue
@@ -297,7 +310,8 @@ class _Batch:
         if prepared.error:
             self.report(FileReport(item.path, "failed", reason=prepared.error))
             return
-        self.stage["extract"] += prepared.extract_s
+        self.stage["extract"] += prepared.extract_s - prepared.ocr_s
+        self.stage["ocr"] += prepared.ocr_s
         self.stage["chunk"] += prepared.seconds - prepared.extract_s
         self.pending.append((prepared, item))
         if not next_ready or sum(len(p.chunks) for p, _ in self.pending) >= EMBED_BATCH_TEXTS:
@@ -335,7 +349,8 @@ class _Batch:
                     f"ledger and commitments not extracted ({prepared.rows_error}); the next ingest tries again")
             self.report(FileReport(item.path, "updated" if item.replaces else "added", pages=len(prepared.pages),
                                    chunks=n, seconds=prepared.seconds + share,
-                                   pages_without_text=prepared.doc.pages_without_text, reason=reason))
+                                   pages_without_text=prepared.doc.pages_without_text, reason=reason,
+                                   ocr=tuple((p.page, p.ocr) for p in prepared.pages if p.ocr)))
         self.pending.clear()
 
     def _vectors(self, texts: list[str]) -> Vectors:
@@ -381,8 +396,8 @@ def _under(path: Path, roots: list[Path]) -> bool:
     return any(root == path or root in path.parents for root in roots)
 
 
-def _prepare_all(todo: list[Planned], workers: int, limits: ReadLimits):
-    """Parse files in reader processes (readers.py) while the main process embeds and stores.
+def _prepare_all(todo: list[Planned], workers: int, limits: ReadLimits, ocr: OcrSetup | None = None):
+    """Parse files in reader processes (readers.py), OCR included, while the main process embeds and stores.
 
     Yields (prepared, item, next_ready): next_ready says the next file is already parsed, so the caller
     can gather several files into one embedding batch without waiting for a reader. workers=0 reads in this
@@ -390,9 +405,9 @@ def _prepare_all(todo: list[Planned], workers: int, limits: ReadLimits):
     """
     if workers <= IN_PROCESS:
         for item in todo:
-            yield prepare_file(item.path, item.doc_id, limits=limits), item, False
+            yield prepare_file(item.path, item.doc_id, ocr, limits=limits), item, False
         return
-    jobs = [(item.path, item.doc_id) for item in todo]
+    jobs = [(item.path, item.doc_id, ocr) for item in todo]
     for n, result, next_ready in read_all(jobs, prepare_file, workers, limits):
         item = todo[n]
         if isinstance(result, ReaderFailed):

@@ -1,6 +1,7 @@
 """The index on disk: SQLite is the source of truth, FAISS is derived from it, the manifest is written last.
 
-    index/panelqa.db      documents, files, pages (text and word boxes), chunks (text and embedding), FTS5
+    index/panelqa.db      documents, files, pages (text, word boxes, OCR confidence), chunks (text and
+                          embedding), FTS5, and the OCR cache (what Tesseract read, by page content hash)
     index/vectors.faiss   inner-product index over chunk embeddings, ids = chunks.id
     index/manifest.json   a cache of what the database says: model, backend, dimension, chunk count
 
@@ -33,7 +34,7 @@ from panelqa.ingest.records import Chunk, Document, Fact, Page
 from panelqa.ingest.vectors import build_index
 from panelqa.ingest.versions import CURRENT_BUILD, BuildVersions
 
-__all__ = ["Store", "StoredDocument", "IndexIdentity", "index_identity", "index_backend", "check_model",
+__all__ = ["Store", "StoredDocument", "OcrCache", "IndexIdentity", "index_identity", "index_backend", "check_model",
            "vectors_problem", "read_faiss", "damaged",
            "SCHEMA_VERSION", "DB_NAME", "FAISS_NAME", "MANIFEST_NAME"]
 
@@ -110,6 +111,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE commitments ADD COLUMN embed_key TEXT;
         CREATE INDEX commitments_embed_key ON commitments(embed_key);
     """),
+    ("m005_ocr", """
+        ALTER TABLE pages ADD COLUMN ocr_confidence REAL;
+        ALTER TABLE builds ADD COLUMN ocr_pending INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE ocr_cache (
+            page_key TEXT PRIMARY KEY, result TEXT NOT NULL, confidence REAL NOT NULL, seconds REAL NOT NULL,
+            created_at REAL NOT NULL);
+    """),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 _LEDGER_COLUMNS = ("row_id", "doc_id", "page", "amount_pence", "amount_high_pence", "amount_text", "kind",
@@ -149,6 +157,32 @@ class StoredDocument:
     document: Document
     chunk_count: int
     files: tuple[str, ...]
+    ocr_pages: tuple[tuple[int, float], ...] = ()  # (page, mean word confidence) of the pages read by OCR
+
+
+class OcrCache:
+    """What Tesseract read, keyed by page content hash, in the index database. Ingest workers read and add to
+    it directly (each entry is one small transaction), so a page is read once even when a run is killed."""
+
+    def __init__(self, db_path: str):
+        self.conn = sqlite3.connect(db_path, timeout=30.0, check_same_thread=False)
+
+    def get(self, page_key: str) -> dict | None:
+        row = self.conn.execute("SELECT result FROM ocr_cache WHERE page_key = ?", (page_key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put(self, page_key: str, result: dict) -> None:
+        """Add a page's result; a cache that cannot be written (busy, read-only) costs a re-read later, no more."""
+        try:
+            with self.conn:
+                self.conn.execute("INSERT OR REPLACE INTO ocr_cache VALUES (?,?,?,?,?)",
+                                  (page_key, json.dumps(result, separators=(",", ":")), result["confidence"],
+                                   result["seconds"], time.time()))
+        except sqlite3.Error as exc:
+            log.warning("OCR result of a page not cached (%s); it is read again on the next ingest", exc)
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 class Store:
@@ -199,6 +233,8 @@ class Store:
             problems = [r[0] for r in self.conn.execute("PRAGMA quick_check(3)")]
             for table in ("chunks_fts", "ledger_fts", "commitments_fts"):  # FTS5 keeps its index inside blobs
                 self.conn.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+            self.conn.commit()  # the check's INSERT opened a write transaction: holding it would lock out the
+            #                     ingest workers' OCR cache for the whole run
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise damaged(self.index_dir, exc) from exc
         if problems != ["ok"]:
@@ -315,9 +351,9 @@ class Store:
                  *_fact(doc.agenda_item), doc.page_count, json.dumps(list(doc.pages_without_text)),
                  first[0] if first else time.time()))
             self.conn.executemany(
-                "INSERT INTO pages VALUES (?,?,?,?,?,?)",
-                [(doc.doc_id, p.page, p.width, p.height, p.text, json.dumps(p.words, separators=(",", ":")))
-                 for p in pages])
+                "INSERT INTO pages (doc_id, page, width, height, text, words, ocr_confidence) VALUES (?,?,?,?,?,?,?)",
+                [(doc.doc_id, p.page, p.width, p.height, p.text, json.dumps(p.words, separators=(",", ":")),
+                  p.ocr.confidence if p.ocr else None) for p in pages])
             for chunk, vector, key in zip(chunks, vectors.values, vectors.keys, strict=True):
                 cur = self.conn.execute(
                     "INSERT INTO chunks (chunk_id, doc_id, ordinal, page_start, page_end, kind, heading_path, text,"
@@ -330,8 +366,9 @@ class Store:
             self._write_ledger(ledger, ledger_vectors)
             self._write_commitments(commitments, commitment_vectors)
             build = CURRENT_BUILD
-            self.conn.execute("INSERT OR REPLACE INTO builds VALUES (?,?,?,?,?)",
-                              (doc.doc_id, build.extractor, build.chunker, build.ledger, ledger_error))
+            pending = sum(1 for p in pages if p.ocr and p.ocr.status == "unavailable")
+            self.conn.execute("INSERT OR REPLACE INTO builds VALUES (?,?,?,?,?,?)",
+                              (doc.doc_id, build.extractor, build.chunker, build.ledger, ledger_error, pending))
             self.conn.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,NULL)",
                               (doc.source, doc.doc_id, size, "indexed"))
 
@@ -352,13 +389,16 @@ class Store:
             self.conn.execute("INSERT INTO commitments_fts (rowid, owner, section, text) VALUES (?,?,?,?)",
                               (cur.lastrowid, r.owner or "", r.section or "", r.text))
 
-    def stale_reason(self, doc_id: str) -> str | None:
-        """Why an indexed document must be read again, or None when the current code built all of it."""
+    def stale_reason(self, doc_id: str, ocr_available: bool = False) -> str | None:
+        """Why an indexed document must be read again, or None when the current code built all of it.
+        ocr_available: Tesseract is installed now, so scanned pages left unread when it was not are read."""
         row = self.conn.execute("SELECT * FROM builds WHERE doc_id = ?", (doc_id,)).fetchone()
         if row is None or BuildVersions(row["extractor"], row["chunker"], row["ledger"]) != CURRENT_BUILD:
             return "built by older panelqa"
         if row["ledger_error"]:
             return "ledger and commitments not extracted last time; trying again"
+        if ocr_available and row["ocr_pending"]:
+            return "scanned pages not read yet; Tesseract is installed now"
         return None
 
     def known_vectors(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
@@ -462,9 +502,13 @@ class Store:
         files: dict[str, list[str]] = {}
         for row in self.conn.execute("SELECT doc_id, path FROM files ORDER BY status DESC, path"):
             files.setdefault(row[0], []).append(row[1])
+        ocr: dict[str, list[tuple[int, float]]] = {}
+        for doc_id, page, confidence in self._read(
+                "SELECT doc_id, page, ocr_confidence FROM pages WHERE ocr_confidence IS NOT NULL ORDER BY doc_id, page"):
+            ocr.setdefault(doc_id, []).append((page, confidence))
         rows = self.conn.execute("SELECT * FROM documents ORDER BY meeting_date IS NULL, meeting_date, file_name")
-        return [StoredDocument(document_from_row(r), counts.get(r["doc_id"], 0), tuple(files.get(r["doc_id"], ())))
-                for r in rows]
+        return [StoredDocument(document_from_row(r), counts.get(r["doc_id"], 0), tuple(files.get(r["doc_id"], ())),
+                               tuple(ocr.get(r["doc_id"], ()))) for r in rows]
 
     def iter_chunks(self, ids: Iterable[int] | None = None) -> Iterator[sqlite3.Row]:
         if ids is None:
@@ -569,6 +613,15 @@ class Store:
         """How many chunks match an FTS5 expression (already quoted), counting at most limit."""
         sql = "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)"
         return self._read(sql, (match, limit))[0][0]
+
+    def ocr_confidences(self) -> dict[tuple[str, int], float]:
+        """(doc_id, page) -> mean word confidence of every indexed page whose text was read by OCR."""
+        try:
+            rows = self._read("SELECT doc_id, page, ocr_confidence FROM pages WHERE ocr_confidence IS NOT NULL "
+                              "AND text != ''")
+        except sqlite3.OperationalError:  # an index read-only before migration m005 reached it
+            return {}
+        return {(r[0], r[1]): r[2] for r in rows}
 
     def page_text(self, doc_id: str, page: int) -> str:
         rows = self._read("SELECT text FROM pages WHERE doc_id = ? AND page = ?", (doc_id, page))

@@ -63,6 +63,7 @@ class SearchIndex:
         self.lock = threading.Lock()
         self.documents: dict[str, Document] = {s.document.doc_id: s.document for s in self.store.documents()}
         self.chunk_doc: dict[int, str] = self.store.chunk_map()
+        self.ocr_pages: dict[tuple[str, int], float] = self.store.ocr_confidences()
         self.bodies = tuple(sorted({d.body.value for d in self.documents.values() if d.body}))
         self._embedder = embedder
         self._faiss = None
@@ -153,7 +154,13 @@ class SearchIndex:
                        doc_type=doc.doc_type.value if doc.doc_type else None,
                        body=doc.body.value if doc.body else None, page=row.page_start, page_end=row.page_end,
                        heading=row.heading, text=row.text, score=0.0, kind=row.kind,
-                       source_url=publisher_url(doc))
+                       source_url=publisher_url(doc),
+                       ocr_confidence=self.ocr_confidence(row.doc_id, row.page_start, row.page_end))
+
+    def ocr_confidence(self, doc_id: str, page: int, page_end: int) -> float | None:
+        """The mean word confidence of the OCR-read pages in a page span; None when all have a text layer."""
+        found = [self.ocr_pages[(doc_id, p)] for p in range(page, page_end + 1) if (doc_id, p) in self.ocr_pages]
+        return round(sum(found) / len(found), 1) if found else None
 
     def allowed_chunks(self, query: Query) -> set[int] | None:
         """Chunk ids inside the query's window, or None when nothing narrows it."""
