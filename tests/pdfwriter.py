@@ -25,15 +25,19 @@ _PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE64
 _PERMISSIONS = -44  # print and copy not allowed; any value works for a test file
 
 
-def write_pdf(path: Path, pages: list[str], *, user_password: str | None = None) -> Path:
-    """Write pages of plain text (newlines start new lines, long lines wrap) to path; return path."""
+def write_pdf(path: Path, pages: list[str], *, user_password: str | None = None,
+              size: tuple[int, int] = (PAGE_WIDTH, PAGE_HEIGHT), margin: int = MARGIN) -> Path:
+    """Write pages of plain text (newlines start new lines, long lines wrap) to path; return path.
+    size: (width, height) in points, (842, 595) for A4 landscape; margin: points on every side."""
     path = Path(path)
-    path.write_bytes(pdf_bytes(pages, user_password=user_password))
+    path.write_bytes(pdf_bytes(pages, user_password=user_password, size=size, margin=margin))
     return path
 
 
-def pdf_bytes(pages: list[str], *, user_password: str | None = None) -> bytes:
+def pdf_bytes(pages: list[str], *, user_password: str | None = None,
+              size: tuple[int, int] = (PAGE_WIDTH, PAGE_HEIGHT), margin: int = MARGIN) -> bytes:
     """The bytes of a PDF with one page per string; an empty string makes a page with no text."""
+    width, height = size
     file_id = hashlib.md5(repr(pages).encode()).digest()
     key = _file_key(user_password.encode("latin-1"), file_id) if user_password is not None else None
     first_page = 4
@@ -45,12 +49,12 @@ def pdf_bytes(pages: list[str], *, user_password: str | None = None) -> bytes:
     ]
     for i, text in enumerate(pages):
         page_num = first_page + 2 * i
-        content = _content_stream(text)
+        content = _content_stream(text, width, height, margin)
         if key is not None:
             content = _rc4(_object_key(key, page_num + 1), content)
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d]"
                        b" /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
-                       % (PAGE_WIDTH, PAGE_HEIGHT, page_num + 1))
+                       % (width, height, page_num + 1))
         objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
     trailer_extra = b""
     if key is not None:
@@ -73,13 +77,15 @@ def pdf_bytes(pages: list[str], *, user_password: str | None = None) -> bytes:
     return bytes(out)
 
 
-def _content_stream(text: str) -> bytes:
+def _content_stream(text: str, width: int = PAGE_WIDTH, height: int = PAGE_HEIGHT, margin: int = MARGIN) -> bytes:
+    wrap = int(WRAP_CHARS * (width - 2 * margin) / (PAGE_WIDTH - 2 * MARGIN))
+    max_lines = (height - 2 * margin) // LEADING
     lines = [wrapped for line in text.split("\n")
-             for wrapped in (textwrap.wrap(line, WRAP_CHARS) or [""])] if text else []
-    assert len(lines) <= MAX_LINES, f"{len(lines)} lines do not fit on one page (at most {MAX_LINES})"
+             for wrapped in (textwrap.wrap(line, wrap) or [""])] if text else []
+    assert len(lines) <= max_lines, f"{len(lines)} lines do not fit on one page (at most {max_lines})"
     if not lines:
         return b""
-    ops = [b"BT", b"/F1 %d Tf" % FONT_SIZE, b"%d TL" % LEADING, b"%d %d Td" % (MARGIN, PAGE_HEIGHT - MARGIN)]
+    ops = [b"BT", b"/F1 %d Tf" % FONT_SIZE, b"%d TL" % LEADING, b"%d %d Td" % (margin, height - margin)]
     for line in lines:
         ops.append(b"(" + _escape(line) + b") Tj T*")
     ops.append(b"ET")
