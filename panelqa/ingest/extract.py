@@ -200,7 +200,19 @@ def _explain(path: Path, exc: Exception) -> str:
     # the next unreadable one locked too: only a file with an /Encrypt entry is
     if ("password" in text or "encrypt" in text) and _has_encrypt_entry(path):
         return f"{path}: the PDF is password-protected; save an unprotected copy and ingest that."
+    if "pdfium: success" in text and _has_no_pages(path):  # PDFium opens no page-less PDF, and says no more
+        return f"{path}: the PDF has no pages; check that the file is complete."
     return f"{path}: damaged or truncated PDF ({name}); download or export it again."
+
+
+def _has_no_pages(path: Path) -> bool:
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(path) as pdf:
+            return len(pdf.pages) == 0
+    except Exception:  # pdfminer cannot read it either: it is damaged
+        return False
 
 
 def _has_encrypt_entry(path: Path) -> bool:
