@@ -299,12 +299,15 @@ def _split_long(unit: Unit) -> list[Unit]:
     pieces: list[Unit] = []
     current: list[tuple[int, Block]] = []
     words = 0
-    for page, block in ((page, part) for page, whole in unit.lines for part in _cut_block(whole)):
-        current.append((page, block))
-        words += _word_size(block.text)
-        if words >= HARD_MAX_WORDS or words >= TARGET_MAX_WORDS and _ends_sentence(block.text):
-            pieces.append(Unit(unit.kind, current, unit.style, unit.heading_path))
-            current, words = [], 0
+    for page, whole in unit.lines:
+        parts = _cut_block(whole)
+        for block in parts:
+            current.append((page, block))
+            words += _word_size(block.text)
+            # a line cut for length ends no sentence: its pieces close a chunk as soon as it is full
+            if words >= TARGET_MAX_WORDS and (_ends_sentence(block.text) or len(parts) > 1):
+                pieces.append(Unit(unit.kind, current, unit.style, unit.heading_path))
+                current, words = [], 0
     if current:
         pieces.append(Unit(unit.kind, current, unit.style, unit.heading_path))
     return pieces

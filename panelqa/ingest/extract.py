@@ -6,6 +6,7 @@ import functools
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -62,16 +63,23 @@ def sniff_pdf(path: Path) -> None:
     raise UnreadableFile(f"{path}: not a PDF (it is {kind}); {fix}.")
 
 
-def extract_pages(path: Path, ocr: OcrSetup | None = None) -> list[Page]:
+# watch(event, page, value) follows a reader: ("page", page, pages in the file) before each page is read, and
+# ("clipped", page, characters on it) when a page holds more characters than are read
+Watch = Callable[[str, int, int], None]
+
+
+def extract_pages(path: Path, ocr: OcrSetup | None = None, *, max_pages: int | None = None,
+                  max_page_chars: int | None = None, watch: Watch | None = None) -> list[Page]:
     """Read every page: text lines in reading order, tables as whole blocks, word boxes.
 
     Text, fonts, word boxes and ruling lines come from PDFium (fast); pdfplumber's grid finder turns the
     ruling lines into table cells. Only rotated pages are parsed by pdfplumber, which reads them whole.
     With an OCR setup, a page without a usable text layer is read by Tesseract (see ocr.py).
+    Pages past max_pages are not read, nor characters past max_page_chars on a page: watch hears of both.
     """
     sniff_pdf(path)
     try:
-        pages = _read_document(path, ocr)
+        pages = _read_document(path, ocr, max_pages, max_page_chars, watch)
     except UnreadableFile:
         raise
     except Exception as exc:  # PDFium and pdfminer raise many kinds; each means the same to a user
@@ -82,7 +90,8 @@ def extract_pages(path: Path, ocr: OcrSetup | None = None) -> list[Page]:
     return _join_split_tables(pages)
 
 
-def _read_document(path: Path, ocr: OcrSetup | None) -> list[Page]:
+def _read_document(path: Path, ocr: OcrSetup | None, max_pages: int | None = None, max_chars: int | None = None,
+                   watch: Watch | None = None) -> list[Page]:
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(path)
@@ -90,7 +99,10 @@ def _read_document(path: Path, ocr: OcrSetup | None) -> list[Page]:
     reader = _OcrReader(ocr) if ocr is not None else None
     try:
         pages = []
-        for number in range(1, len(pdf) + 1):
+        total = len(pdf)
+        for number in range(1, min(total, max_pages or total) + 1):
+            if watch is not None:
+                watch("page", number, total)
             page = pdf[number - 1]
             try:
                 if page.get_rotation():
@@ -99,7 +111,8 @@ def _read_document(path: Path, ocr: OcrSetup | None) -> list[Page]:
                     plumber = plumber or pdfplumber.open(path)
                     read = _read_page(plumber.pages[number - 1])
                 else:
-                    read = _read_pdfium_page(page, number, grids=_ruling_grids(page))
+                    read = _read_pdfium_page(page, number, grids=_ruling_grids(page), max_chars=max_chars,
+                                             watch=watch)
                 if reader is not None and _letters(read.text) < MIN_TEXT_LETTERS:
                     read = reader.read(page, read)
                 pages.append(read)
@@ -184,9 +197,22 @@ def _explain(path: Path, exc: Exception) -> str:
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
     name = type(inner).__name__
     text = f"{name}: {inner}".lower()
-    if "password" in text or "encrypt" in text:
+    # PDFium's last error outlives the document it was set for, so a reader that just met a locked file would call
+    # the next unreadable one locked too: only a file with an /Encrypt entry is
+    if ("password" in text or "encrypt" in text) and _has_encrypt_entry(path):
         return f"{path}: the PDF is password-protected; save an unprotected copy and ingest that."
     return f"{path}: damaged or truncated PDF ({name}); download or export it again."
+
+
+def _has_encrypt_entry(path: Path) -> bool:
+    """Whether the bytes hold an /Encrypt key, read a block at a time."""
+    tail = b""
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            if b"/Encrypt" in tail + block:
+                return True
+            tail = block[-16:]
+    return False
 
 
 def _read_page(page) -> Page:
@@ -229,12 +255,12 @@ def _page_of(number: int, width: float, height: float, lines: list[Block], table
     return Page(page=number, width=width, height=height, blocks=tuple(blocks), words=tuple(words))
 
 
-def _read_pdfium_page(page, number: int, grids: list) -> Page:
+def _read_pdfium_page(page, number: int, grids: list, max_chars: int | None = None, watch: Watch | None = None) -> Page:
     """Lines as pdfplumber's extract_text_lines reads them: chars whose tops lie within Y_TOLERANCE, left to right,
     split into words at spaces and at gaps wider than X_TOLERANCE. Tables are the ruled grids' cells, filled with
     the chars whose centres lie inside them."""
     height = page.get_height()
-    chars = _pdfium_chars(page, height)
+    chars = _pdfium_chars(page, height, max_chars, lambda count: watch and watch("clipped", number, count))
     tables = [t for t in (_GridTable(cells, chars) for cells in grids) if t.is_table()]
     blocks: list[Block] = []
     words: list[tuple[str, float, float, float, float]] = []
@@ -258,7 +284,8 @@ def _read_pdfium_page(page, number: int, grids: list) -> Page:
     return _page_of(number, float(page.get_width()), float(height), blocks, _table_blocks(tables), words)
 
 
-def _pdfium_chars(page, height: float) -> list[tuple]:
+def _pdfium_chars(page, height: float, max_chars: int | None = None,
+                  on_clip: Callable[[int], object] | None = None) -> list[tuple]:
     """(text, x0, top, x1, bottom, size, bold, space_before, soft, middle) per character but spaces, tops from the
     page top. middle is the char's vertical centre as pdfminer boxes it (from the font's descent below the baseline up
     by the font size), which decides the table cell holding it.
@@ -273,6 +300,10 @@ def _pdfium_chars(page, height: float) -> list[tuple]:
     try:
         handle = textpage.raw
         count = raw.FPDFText_CountChars(handle)
+        if max_chars is not None and count > max_chars:
+            if on_clip is not None:
+                on_clip(count)
+            count = max_chars
         rect = raw.FS_RECTF()
         fonts: dict[int, bool] = {}
         descents: dict[int, float] = {}
