@@ -25,7 +25,8 @@ MIN_TEXT_LETTERS = 20  # a page with fewer letters in its text layer is a scan (
 OCR_HEADING_RATIO = 1.25  # an OCR line this much taller than the page's median line is set bigger; any less is
 #                          glyph-height noise (ascenders, descenders), and the line gets the body size
 MIN_TABLE_COLS = 2
-EXTRACTOR_VERSION = 2  # bump when extraction or description changes what a page or document holds; 2: OCR
+EXTRACTOR_VERSION = 3  # bump when extraction or description changes what a page or document holds; 2: OCR;
+#                       3: OCR turns scans that lie upside down or sideways
 X_TOLERANCE = 3.0  # pdfplumber's default: a wider gap between characters starts a new word
 Y_TOLERANCE = 3.0  # pdfplumber's default: characters whose tops differ less share a line
 MIN_GRID_EDGES = 4  # a grid of two cells has at least four ruling lines
