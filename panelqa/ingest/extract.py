@@ -201,7 +201,8 @@ def _explain(path: Path, exc: Exception) -> str:
     # the next unreadable one locked too: only a file with an /Encrypt entry is
     if ("password" in text or "encrypt" in text) and _has_encrypt_entry(path):
         return f"{path}: the PDF is password-protected; save an unprotected copy and ingest that."
-    if "pdfium: success" in text and _has_no_pages(path):  # PDFium opens no page-less PDF, and says no more
+    # PDFium opens no page-less PDF, and its error code may be left from an earlier file: pdfminer counts the pages
+    if "failed to load document" in text and _has_no_pages(path):
         return f"{path}: the PDF has no pages; check that the file is complete."
     return f"{path}: damaged or truncated PDF ({name}); download or export it again."
 
