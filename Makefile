@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 export HF_HUB_OFFLINE := 1
 
-.PHONY: demo test install ingest app lint clean bench
+.PHONY: demo test install ingest app-dev lint clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,11 @@ ingest: install
 # Ends with the app serving the sample corpus on http://localhost:$(PORT)
 demo: ingest
 	$(BIN)/panelqa ask "what was funded for knife crime in 2018" --index index/
-	PANELQA_INDEX=index $(BIN)/streamlit run app.py --server.headless true --server.port $(PORT) \
-		--browser.gatherUsageStats false --client.toolbarMode minimal
+	PANELQA_INDEX=index $(BIN)/streamlit run app.py --server.port $(PORT)
+
+# The app with the file watcher on, reloading on source changes (.streamlit/config.toml turns it off for demo).
+app-dev: install
+	PANELQA_INDEX=index $(BIN)/streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto --server.runOnSave true
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -1,7 +1,9 @@
-"""What the facade `panelqa` offers: ask, search, ingest, funding and commitments on an index folder.
+"""What the facade `panelqa` offers: ask, search, ingest, funding and commitments on an index folder, and
+what the CLI and the app show around them (documents, page images, example questions, evaluation).
 
 Each call resolves its settings (argument, then environment, then default) and opens the index it
-names; opened indexes are kept and reopened only when the files on disk change.
+names; opened indexes are kept and reopened only when the files on disk change. A caller holding an
+opened index (`open_index`: the app's cached resource, `panelqa ask --batch`) passes it as `index=`.
 """
 
 from __future__ import annotations
@@ -12,27 +14,105 @@ from pathlib import Path
 
 from panelqa.settings import Settings
 
-__all__ = ["ask", "search", "ingest", "funding", "commitments", "find_pdfs", "DEFAULT_TOP_K"]
+__all__ = ["ask", "search", "ingest", "funding", "commitments", "find_pdfs", "open_index", "parse_question",
+           "documents", "document_pdf", "page_image", "example_questions", "evaluate", "load_embedder",
+           "DEFAULT_TOP_K"]
 
 DEFAULT_TOP_K = 5
 
 
 def ask(question: str, index_dir: str | Path | None = None, *, top_k: int = DEFAULT_TOP_K, filters=None,
-        model: str | None = None, question_id: str | None = None):
+        model: str | None = None, question_id: str | None = None, index=None):
     """An extractive answer quoting the passages it cites (an `Answer`), and the passages."""
     from panelqa.search.api import ask as ask_index
 
-    return ask_index(_open(index_dir, model), question, top_k=top_k, filters=filters, question_id=question_id)
+    return ask_index(index or open_index(index_dir, model), question, top_k=top_k, filters=filters,
+                     question_id=question_id)
 
 
 def search(question: str, index_dir: str | Path | None = None, *, top_k: int = DEFAULT_TOP_K, filters=None,
-           model: str | None = None):
+           model: str | None = None, index=None):
     """Ranked passages (`Passage`) for a question, each with document, date and pages."""
     from panelqa.search.api import retrieve_passages
+
+    index = index or open_index(index_dir, model)
+    return list(retrieve_passages(index, parse_question(question, index=index, filters=filters), top_k))
+
+
+def open_index(index_dir: str | Path | None = None, model: str | None = None, *, embedder=None):
+    """The index loaded for searching (a `SearchIndex`), kept open and reopened when its files change.
+
+    Raises `NoIndex` when the folder holds no index yet.
+    """
+    from panelqa.search.index import open_index as open_search_index
+
+    settings = Settings.resolve(index_dir, model)
+    return open_search_index(settings.index_dir, settings.model, embedder)
+
+
+def parse_question(question: str, index_dir: str | Path | None = None, *, filters=None, index=None):
+    """What a question implies (a `Query`): its kind, search words and date, type and body window."""
     from panelqa.search.query import parse_query
 
-    index = _open(index_dir, model)
-    return list(retrieve_passages(index, parse_query(question, filters, index.bodies), top_k))
+    index = index or open_index(index_dir)
+    return parse_query(question, filters, index.bodies)
+
+
+def documents(index_dir: str | Path | None = None, *, index=None):
+    """The indexed documents (`StoredDocument`), with chunk counts and files, in date order."""
+    if index is not None:
+        return index.store.documents()
+    from panelqa.ingest.store import Store
+
+    with Store(Settings.resolve(index_dir).index_dir, read_only=True) as store:
+        return store.documents()
+
+
+def document_pdf(doc_id: str, index_dir: str | Path | None = None, *, index=None) -> Path | None:
+    """The file of an indexed document if it is still where it was ingested and unchanged, else None.
+
+    Only doc_ids the index holds are looked up, through the index's own file table: nothing a browser
+    sends becomes a path.
+    """
+    return (index or open_index(index_dir)).pdf_path(doc_id)
+
+
+def page_image(doc_id: str, page: int, chunk_id: str | None = None, index_dir: str | Path | None = None, *,
+               index=None, resolution: int | None = None):
+    """One page of an indexed paper as a `PageImage` (PNG), the chunk's lines marked; None if the file is gone."""
+    from panelqa.ingest.extract import PAGE_IMAGE_DPI, render_page
+    from panelqa.search.records import PageImage
+
+    index = index or open_index(index_dir)
+    path = index.pdf_path(doc_id)
+    if path is None:
+        return None
+    count = index.documents[doc_id].page_count
+    page = min(max(1, page), count)
+    boxes = index.chunk_boxes(chunk_id, page) if chunk_id else ()
+    png = render_page(path, page, boxes, resolution or PAGE_IMAGE_DPI)
+    return PageImage(doc_id, page, count, png, bool(boxes))
+
+
+def example_questions(index_dir: str | Path | None = None, *, index=None) -> tuple[str, ...]:
+    """A few questions the indexed papers can answer, built from what they talk about most."""
+    from panelqa.search.examples import example_questions as examples
+
+    return examples(index or open_index(index_dir))
+
+
+def evaluate(questions: str | Path, index_dir: str | Path | None = None, *, model: str | None = None):
+    """Scores of a JSONL question set with gold pages (an `Evaluation`): hit@1, hit@5, mrr@10, snip@5, ans."""
+    from panelqa.search.evaluate import evaluate as run
+
+    return run(open_index(index_dir, model), questions)
+
+
+def load_embedder(model: str | None = None):
+    """The embedding model, loaded once per process: pass it to `open_index` to share it."""
+    from panelqa.ingest.embed import load_embedder as load
+
+    return load(Settings.resolve(None, model).model)
 
 
 def ingest(paths: Iterable[str | Path], index_dir: str | Path | None = None, *, model: str | None = None,
@@ -56,7 +136,7 @@ def find_pdfs(paths: Iterable[str | Path]) -> list[Path]:
 def funding(index_dir: str | Path | None = None, *, year: int | None = None, search: str | None = None,
             recipient: str | None = None, model: str | None = None):
     """Funding ledger rows (`FundingRow`), in paper and page order or best match first when searching."""
-    from panelqa.reports.ledger import funding_rows
+    from panelqa.reports.funding import funding_rows
 
     settings = Settings.resolve(index_dir, model)
     return funding_rows(settings.index_dir, year=year, search=search, recipient=recipient, model=settings.model)
@@ -65,15 +145,8 @@ def funding(index_dir: str | Path | None = None, *, year: int | None = None, sea
 def commitments(index_dir: str | Path | None = None, *, owner: str | None = None, since: date | None = None,
                 search: str | None = None, model: str | None = None, follow_ups: bool = True):
     """Commitments (`CommitmentView`) in date order or best match first, each with possible follow-ups."""
-    from panelqa.reports.ledger import commitment_rows
+    from panelqa.reports.commitments import commitment_rows
 
     settings = Settings.resolve(index_dir, model)
     return commitment_rows(settings.index_dir, owner=owner, since=since, search=search, model=settings.model,
                            follow_ups=follow_ups)
-
-
-def _open(index_dir: str | Path | None, model: str | None):
-    from panelqa.search.index import open_index
-
-    settings = Settings.resolve(index_dir, model)
-    return open_index(settings.index_dir, settings.model)

@@ -11,3 +11,7 @@ class UnreadableFile(PanelqaError):
 
 class IndexMismatch(PanelqaError):
     """The index on disk was built differently from what is asked of it."""
+
+
+class NoIndex(PanelqaError):
+    """The folder holds no index yet; ingest some papers first."""

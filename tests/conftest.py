@@ -1,18 +1,21 @@
-"""Shared fixtures: real PDFs built in tmp_path, the real model loaded once, an index per test."""
+"""Every fixture of the suite: real PDFs built in tmp_path, the real model loaded once, an index folder
+per test, and the sample corpus indexed once per run (copied for a test that writes to it)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
-from pdfwriter import write_pdf  # pytest puts tests/ on sys.path (no __init__.py)
+from moderngov_site import Site, audit_committee_site  # pytest puts tests/ on sys.path (no __init__.py)
+from pdfwriter import write_pdf
+from sample_papers import CORPUS
 
 from panelqa.ingest.embed import Embedder, load_embedder
 from panelqa.ingest.run import BatchReport, ingest_paths
+from panelqa.ingest.store import Store
 from panelqa.settings import DEFAULT_MODEL, Settings
-
-CORPUS = Path(__file__).parent.parent / "corpus"
 
 
 @pytest.fixture(autouse=True)
@@ -56,3 +59,53 @@ def ingest(embedder: Embedder) -> Callable[..., BatchReport]:
                             embedder=embedder or session_embedder, workers=1)
 
     return run
+
+
+def build_index(index_dir: Path, paths: Iterable[Path]) -> Path:
+    """Ingest PDFs into index_dir with the real pipeline and model; fail loudly if any file is refused."""
+    batch = ingest_paths([str(p) for p in paths], Settings.resolve(index_dir), workers=1)
+    failed = [f"{f.path}: {f.reason}" for f in batch.files if f.status == "failed"]
+    assert not failed, f"fixture papers must ingest: {failed}"
+    return index_dir
+
+
+@pytest.fixture
+def make_index() -> Callable[[Path, Iterable[Path]], Path]:
+    """make_index(index_dir, paths): PDFs ingested with the real pipeline."""
+    return build_index
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory: pytest.TempPathFactory, sample_corpus: Path) -> Path:
+    """The three sample papers indexed once per run, with absolute file paths. Read it, never write to it:
+    a test that changes an index takes `sample_index_copy`."""
+    folder = build_index(tmp_path_factory.mktemp("sample") / "index", sorted(sample_corpus.glob("*.pdf")))
+    with Store(folder, read_only=True) as store:
+        assert len(store.documents()) == 3, "the three sample papers are indexed"
+    return folder
+
+
+@pytest.fixture
+def sample_index_copy(sample_index: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample index, for a test that writes to it."""
+    return Path(shutil.copytree(sample_index, tmp_path / "sample-index"))
+
+
+@pytest.fixture(scope="session")
+def script_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of one paper whose text carries a <script> tag, to show it is displayed as text."""
+    folder = tmp_path_factory.mktemp("script-paper")
+    pdf = write_pdf(folder / "2019-03-01 Panel minutes - hostile markup.pdf", ["\n".join([
+        "Thames Valley Police and Crime Panel, minutes of 1 March 2019.",
+        "Item 4. Knife crime funding.",
+        "The Panel noted <script>alert(1)</script> in the knife crime funding report.",
+        "Members asked for <b>bold</b> claims to be checked against the budget of 25,000 pounds.",
+    ])])
+    return build_index(folder / "index", [pdf])
+
+
+@pytest.fixture
+def moderngov() -> Iterable[Site]:
+    """A real modern.gov site on 127.0.0.1: recorded answers, one committee, two meetings (tests/moderngov_site.py)."""
+    with audit_committee_site() as site:
+        yield site

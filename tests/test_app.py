@@ -7,15 +7,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from panelqa import api, stem
 from panelqa.app.briefing import BriefingItem, Reference, briefing_markdown
 from panelqa.app.cards import highlight
-from panelqa.app.page_image import indexed_pdf
 from panelqa.app.papers_page import _safe_name
 from panelqa.app.resources import NO_PAPERS
-from panelqa.search.index import open_index
-from panelqa.search.stem import stem
-
-pytest_plugins = ["app_fixtures"]
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 HEADLINE = "what was funded for knife crime in 2018"
@@ -159,10 +155,11 @@ def test_upload_ingests_good_files_and_reports_the_bad_one(tmp_path, monkeypatch
 
 
 def test_only_indexed_documents_reach_the_file_system(sample_index, tmp_path):
-    index = open_index(sample_index, "all-MiniLM-L6-v2")
+    index = api.open_index(sample_index, "all-MiniLM-L6-v2")
     doc_id = next(iter(index.documents))
-    assert indexed_pdf(index, doc_id).is_file()
-    assert indexed_pdf(index, "../../etc/passwd") is None
+    assert api.document_pdf(doc_id, index=index).is_file()
+    assert api.document_pdf("../../etc/passwd", index=index) is None
+    assert api.page_image("../../etc/passwd", 1, index=index) is None
     assert _safe_name("../../etc/passwd") == "passwd.pdf"
     assert _safe_name("a<b>.pdf") == "a_b_.pdf"
 

@@ -16,8 +16,6 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["app_fixtures"]
-
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
 HEADLINE = "what was funded for knife crime in 2018"

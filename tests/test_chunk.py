@@ -5,15 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sample_papers
+from sample_papers import CORPUS
 
 from panelqa.ingest.chunk import chunk_document
 from panelqa.ingest.describe import describe
 from panelqa.ingest.extract import extract_pages, pdf_title
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-REPORT = CORPUS / "2018-04-20 PCC progress report - Strategic Priority 3 Reducing Reoffending.pdf"
-MINUTES_2018 = CORPUS / "2018-04-20 Panel minutes - Item 161 Strategic Objective 3 Reducing Re-offending.pdf"
-MINUTES_2020 = CORPUS / "2020-21 Panel minutes - Reducing Re-offending performance report (Year 4, Q3).pdf"
+REPORT = CORPUS / sample_papers.REPORT
+MINUTES_2018 = CORPUS / sample_papers.MINUTES_2018
+MINUTES_2020 = CORPUS / sample_papers.MINUTES_2020
 
 
 def chunks_of(path: Path):

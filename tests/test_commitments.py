@@ -6,16 +6,14 @@ import csv
 import io
 import json
 
-import ledger_fixtures
 import pytest
 from click.testing import CliRunner
-from ledger_fixtures import MINUTES_2018, MINUTES_2021, REPORT
+from sample_papers import MINUTES_2018, MINUTES_2020, REPORT
 
 from panelqa.cli.main import cli
+from panelqa.cli.report_format import format_commitments
 from panelqa.ingest.commitments import find_deadline, find_owner, speaker_of
-from panelqa.reports.ledger import commitment_rows, format_commitments
-
-sample_index = ledger_fixtures.sample_index  # the session fixture, used by name below
+from panelqa.reports.commitments import commitment_rows
 
 
 def _rows(index, file_name, kind=None):
@@ -92,11 +90,11 @@ def test_the_two_action_pcc_items_of_the_april_2018_minutes(sample_index):
 
 
 def test_the_deputy_pccs_undertaking_to_send_the_data_with_the_aspire_funding(sample_index):
-    (row,) = [r for r in _rows(sample_index, MINUTES_2021, "undertaking") if r.owner == "Deputy PCC"]
+    (row,) = [r for r in _rows(sample_index, MINUTES_2020, "undertaking") if r.owner == "Deputy PCC"]
     assert "he could send that information to Panel Members" in row.text
     assert "Aspire" in row.text and "Pandemic" not in row.text
     assert row.page == 2
-    (action,) = _rows(sample_index, MINUTES_2021, "action")
+    (action,) = _rows(sample_index, MINUTES_2020, "action")
     assert (action.owner, action.speaker) == ("PCC", "Deputy PCC"), "the minutes assign it to the PCC"
 
 
@@ -109,7 +107,7 @@ def test_the_end_of_june_interim_it_solution(sample_index):
 
 
 def test_the_resolved_line_of_the_2020_21_minutes(sample_index):
-    (row,) = _rows(sample_index, MINUTES_2021, "resolution")
+    (row,) = _rows(sample_index, MINUTES_2020, "resolution")
     assert row.text.startswith("RESOLVED – That the report and the information contained in the report")
     assert (row.owner, row.page, row.financial_year, row.meeting_date) == ("PCC", 2, "2020/21", None)
 
@@ -123,10 +121,10 @@ def test_filters(sample_index):
     assert {v.row.kind for v in cfo} == {"action", "undertaking"}, "owned by, or said by, the CFO"
     assert all("Chief Finance Officer" in (v.row.owner, v.row.speaker) for v in cfo)
     deputy = commitment_rows(sample_index, owner="Deputy Police and Crime Commissioner")
-    assert {v.file_name for v in deputy} == {MINUTES_2021}
+    assert {v.file_name for v in deputy} == {MINUTES_2020}
     from datetime import date
 
-    assert {v.file_name for v in commitment_rows(sample_index, since=date(2019, 1, 1))} == {MINUTES_2021}
+    assert {v.file_name for v in commitment_rows(sample_index, since=date(2019, 1, 1))} == {MINUTES_2020}
     found = commitment_rows(sample_index, search="IT solution")
     assert found and "interim IT Solution" in found[0].row.text
 

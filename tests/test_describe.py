@@ -6,45 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sample_papers import MINUTES_2018, MINUTES_2020, REPORT
 
-from panelqa.ingest.describe import date_from_file_name, describe, find_dates, find_financial_years
+from panelqa.ingest.describe import describe
 from panelqa.ingest.extract import extract_pages, pdf_title
 from panelqa.ingest.records import Document
-
-REPORT = "2018-04-20 PCC progress report - Strategic Priority 3 Reducing Reoffending.pdf"
-MINUTES_2018 = "2018-04-20 Panel minutes - Item 161 Strategic Objective 3 Reducing Re-offending.pdf"
-MINUTES_2020 = "2020-21 Panel minutes - Reducing Re-offending performance report (Year 4, Q3).pdf"
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Friday, 20th April, 2018 11.00 am", date(2018, 4, 20)),
-    ("11 April 2018", date(2018, 4, 11)),
-    ("April 20, 2018", date(2018, 4, 20)),
-    ("20/04/2018", date(2018, 4, 20)),
-])
-def test_find_dates(text, expected):
-    assert find_dates(text) == [expected]
-
-
-@pytest.mark.parametrize(("stem", "expected"), [
-    ("2018-04-20 x", date(2018, 4, 20)),
-    ("101025_Local Public Data Panel", date(2010, 10, 25)),
-    ("20130909 x", date(2013, 9, 9)),
-    ("130501 Revised TOR", date(2013, 5, 1)),
-    ("2020-21 Panel minutes", None),
-])
-def test_date_from_file_name(stem, expected):
-    assert date_from_file_name(stem) == expected
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2017/18", ["2017/18"]),
-    ("2020-21", ["2020/21"]),
-    ("2017/2018", ["2017/18"]),
-    ("2017-2021", []),
-])
-def test_find_financial_years(text, expected):
-    assert [f.value for f in find_financial_years("", text)] == expected
 
 
 @pytest.fixture(scope="module")

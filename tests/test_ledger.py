@@ -8,18 +8,16 @@ import json
 import re
 import sqlite3
 
-import ledger_fixtures
 import pytest
 from click.testing import CliRunner
-from ledger_fixtures import MINUTES_2018, MINUTES_2021, REPORT
+from sample_papers import MINUTES_2018, MINUTES_2020, REPORT
 
 from panelqa.cli.main import cli
+from panelqa.cli.report_format import format_money_answer
 from panelqa.ingest.ledger import classify, find_recipient
-from panelqa.ingest.money import find_money, format_pounds, parse_amount
 from panelqa.ingest.store import DB_NAME, Store
-from panelqa.reports.ledger import answer_money, format_money_answer, funding_rows, funding_total
-
-sample_index = ledger_fixtures.sample_index  # the session fixture, used by name below
+from panelqa.reports.funding import answer_money, funding_rows, funding_total
+from panelqa.text.money import find_money, format_pounds, parse_amount
 
 CSF = "OPCC Community Safety Fund"
 PPAF = "Police Property Act Fund"
@@ -222,7 +220,7 @@ def _rows_of(index, file_name):
 
 
 def test_one_row_per_statement_of_an_amount_with_page_and_amount(sample_index):
-    report, minutes, later = (_rows_of(sample_index, f) for f in (REPORT, MINUTES_2018, MINUTES_2021))
+    report, minutes, later = (_rows_of(sample_index, f) for f in (REPORT, MINUTES_2018, MINUTES_2020))
     assert len(report) == 49 and len(minutes) == 1 and later == []
     for row, (page, pounds, *_rest) in zip(report + minutes, EXPECTED_REPORT + EXPECTED_MINUTES, strict=True):
         assert (row.page, row.amount_pence) == (page, pounds * 100), row.sentence
@@ -294,11 +292,8 @@ def test_money_question_answers_from_the_ledger(sample_index):
     assert "p. 3" in text and "Total: £" in text and text.splitlines()[-1].startswith("Included:")
 
 
-def test_deleting_a_document_deletes_its_rows(sample_index, tmp_path):
-    import shutil
-
-    copy = tmp_path / "index"
-    shutil.copytree(sample_index, copy)
+def test_deleting_a_document_deletes_its_rows(sample_index_copy):
+    copy = sample_index_copy
     with Store(copy) as store:
         path = next(p for p in store.file_paths() if p.endswith(REPORT))
         store.forget_file(path)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sample_papers import MINUTES_2018, MINUTES_2020, REPORT
 
 from panelqa.cli.main import cli
 from panelqa.ingest.run import ingest_paths
@@ -15,19 +16,13 @@ from panelqa.search.api import answer, search
 from panelqa.search.records import Filters
 from panelqa.settings import Settings
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-REPORT = "2018-04-20 PCC progress report - Strategic Priority 3 Reducing Reoffending.pdf"
-MINUTES_2018 = "2018-04-20 Panel minutes - Item 161 Strategic Objective 3 Reducing Re-offending.pdf"
-MINUTES_2020 = "2020-21 Panel minutes - Reducing Re-offending performance report (Year 4, Q3).pdf"
 SHARED_EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 
 
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("sample-index")
-    report = ingest_paths([CORPUS], Settings.resolve(folder / "index"), workers=1)
-    assert report.count("added") == 3, "the sample corpus has three papers"
-    return folder / "index"
+@pytest.fixture
+def index_dir(sample_index: Path) -> Path:
+    """The sample index, shared by the whole run (these tests only read it)."""
+    return sample_index
 
 
 def test_headline_question_lists_knife_and_gang_funding_with_pages(index_dir):

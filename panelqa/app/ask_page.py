@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 from html import escape
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from panelqa import api
 from panelqa.app.briefing import item_from_answer, item_from_passage
 from panelqa.app.cards import CARD_CSS, answer_html, filters_text, pages_label, passage_html, query_stems
-from panelqa.app.examples import example_questions
-from panelqa.app.page_image import indexed_pdf, page_boxes, render_page
 from panelqa.app.resources import current_index
-from panelqa.search.api import ask
-from panelqa.search.index import SearchIndex
-from panelqa.search.query import parse_query
 from panelqa.search.records import Answer, Filters, Passage
+
+if TYPE_CHECKING:
+    from panelqa import SearchIndex
 
 ANY, YEAR, RANGE = "Any date", "Year", "Date range"
 NO_DATE_LIMIT = (date(1900, 1, 1), date(2999, 12, 31))  # overrides a year the question implies
@@ -42,14 +42,12 @@ def _set(key: str, value) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _examples(_index: SearchIndex, stamp: tuple, index_dir: str) -> tuple[str, ...]:
-    return example_questions(_index)
+    return api.example_questions(index=_index)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _page_png(pdf: str, doc_id: str, page: int, boxes: tuple) -> bytes:
-    from pathlib import Path
-
-    return render_page(Path(pdf), page, boxes)
+def _page_image(_index: SearchIndex, stamp: tuple, doc_id: str, chunk_id: str, page: int):
+    return api.page_image(doc_id, page, chunk_id, index=_index)
 
 
 def _use_example() -> None:
@@ -60,7 +58,7 @@ def _use_example() -> None:
 
 def _start_filters(index: SearchIndex, question: str) -> None:
     """A new question sets the date, type and body filters to what it implies; the user can change them."""
-    q = parse_query(question, None, index.bodies)
+    q = api.parse_question(question, index=index)
     whole_year = (q.since and q.until and q.since.year == q.until.year
                   and (q.since.month, q.since.day, q.until.month, q.until.day) == (1, 1, 12, 31))
     if whole_year:
@@ -124,7 +122,7 @@ def _sidebar(index: SearchIndex, question: str) -> tuple[Filters, str]:
         since, until = date(year, 1, 1), date(year, 12, 31)
     elif mode == RANGE and len(st.session_state.f_range) == 2:
         since, until = st.session_state.f_range
-    implied = parse_query(question, None, index.bodies) if question else None
+    implied = api.parse_question(question, index=index) if question else None
     override = mode == ANY and implied is not None and (implied.since or implied.until)
     filters = Filters(year=year, since=None if year else (NO_DATE_LIMIT[0] if override else since),
                       until=None if year else (NO_DATE_LIMIT[1] if override else until), doc_types=tuple(types),
@@ -139,7 +137,7 @@ def _answer(index: SearchIndex, question: str, filters: Filters) -> Answer:
     cached = st.session_state.get("result")
     if cached is not None and cached[0] == key:
         return cached[1]
-    result = ask(index, question, top_k=5, filters=filters)
+    result = api.ask(question, index=index, top_k=5, filters=filters)
     st.session_state.result = (key, result)
     return result
 
@@ -167,7 +165,7 @@ def _turn(delta: int, last: int) -> None:
 def _viewer(index: SearchIndex, p: Passage) -> None:
     """The passage's page as an image with its lines marked; previous/next page; the PDF to download."""
     doc = index.documents[p.doc_id]
-    pdf = indexed_pdf(index, p.doc_id)
+    pdf = api.document_pdf(p.doc_id, index=index)
     if pdf is None:
         st.warning(f"This paper's file is no longer where it was indexed ({doc.source}); ingest it again to see it.")
         return
@@ -181,10 +179,12 @@ def _viewer(index: SearchIndex, p: Passage) -> None:
                     disabled=page >= last, width="stretch")
     dl_col.download_button("Download PDF", data=pdf.read_bytes, file_name=doc.file_name, mime="application/pdf",
                            key=f"dl-{p.chunk_id}", width="stretch")
-    boxes = page_boxes(index, p.chunk_id, page)
-    png = _page_png(str(pdf), p.doc_id, page, boxes)
-    marked = "the passage is marked" if boxes else "the passage is not on this page"
-    st.image(png, caption=f"Page {page} of {last}; {marked}.", width=PAGE_WIDTH_PX)
+    image = _page_image(index, index.stamp, p.doc_id, p.chunk_id, page)
+    if image is None:
+        st.warning(f"This paper's file is no longer where it was indexed ({doc.source}); ingest it again to see it.")
+        return
+    marked = "the passage is marked" if image.marked else "the passage is not on this page"
+    st.image(image.png, caption=f"Page {page} of {last}; {marked}.", width=PAGE_WIDTH_PX)
 
 
 def _passage_card(index: SearchIndex, p: Passage, stems: frozenset[str], question: str) -> None:

@@ -7,9 +7,8 @@ import re
 from datetime import date
 from html import escape
 
+from panelqa import content_terms, stem
 from panelqa.search.records import Answer, Citation, Passage, Query
-from panelqa.search.stem import stem
-from panelqa.search.terms import content_terms
 
 __all__ = ["query_stems", "highlight", "pages_label", "citation_text", "answer_html", "passage_html",
            "filters_text", "CARD_CSS", "nice_date"]

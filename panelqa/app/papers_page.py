@@ -7,10 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from panelqa import api
 from panelqa.app.resources import current_index, embedder, settings
-from panelqa.cli.ingest_format import format_file_line, format_summary
+from panelqa.cli.ingest_format import format_file_line, format_summary  # the same report as `panelqa ingest`
 from panelqa.errors import PanelqaError
-from panelqa.ingest.run import ingest_paths
 
 UPLOADS = "uploads"  # under the index folder, so uploaded papers stay next to the index that cites them
 NEWEST, OLDEST = "Newest first", "Oldest first"
@@ -38,7 +38,7 @@ def _save(folder: Path, name: str, data: bytes) -> Path:
 @st.fragment
 def _table(state) -> None:
     """The list of papers; a fragment, so typing in its search box reruns only the table."""
-    stored = state.index.store.documents() if state.index else []
+    stored = api.documents(index=state.index) if state.index else []
     if not stored:
         st.info(state.message)
         return
@@ -83,7 +83,8 @@ def _upload() -> None:
                          f"{Path(report.path).name} {report.status}")
 
         try:
-            batch = ingest_paths(paths, config, embedder=embedder(config.model), workers=1, on_file=on_file)
+            batch = api.ingest(paths, config.index_dir, model=config.model, embedder=embedder(config.model), workers=1,
+                               on_file=on_file)
         except PanelqaError as exc:
             st.error(str(exc))
             return

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from panelqa.errors import PanelqaError
-from panelqa.ingest.embed import Embedder, load_embedder
-from panelqa.ingest.store import DB_NAME
-from panelqa.search.index import SearchIndex, open_index
+from panelqa import api
+from panelqa.errors import NoIndex, PanelqaError
 from panelqa.settings import Settings
+
+if TYPE_CHECKING:
+    from panelqa import SearchIndex
 
 __all__ = ["settings", "embedder", "current_index", "NO_PAPERS", "IndexState"]
 
@@ -23,9 +25,9 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner="Loading the language model (once per server)...")
-def embedder(model: str) -> Embedder:
+def embedder(model: str):
     """The sentence model, shared by every session of this server process (it embeds a question on one thread)."""
-    return load_embedder(model)
+    return api.load_embedder(model)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +41,14 @@ class IndexState:
 def current_index(config: Settings | None = None) -> IndexState:
     """The index for this process; open_index keeps it open and reopens it when the files on disk change."""
     config = config or settings()
-    if not (config.index_dir / DB_NAME).exists():
-        return IndexState(None, NO_PAPERS)
     try:
-        index = open_index(config.index_dir, config.model, embedder(config.model))
+        index = api.open_index(config.index_dir, config.model)
+    except NoIndex:
+        return IndexState(None, NO_PAPERS)
     except PanelqaError as exc:
         return IndexState(None, str(exc))
     if not index.documents:
         return IndexState(None, NO_PAPERS)
+    embedder(config.model)  # the model is loaded once per process (the index reuses it), with a spinner
     _ = index.faiss  # build or load the vectors now, not during the first question
     return IndexState(index)

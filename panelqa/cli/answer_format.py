@@ -13,7 +13,7 @@ def format_passage(p: Passage) -> str:
     head = f"[{p.rank}] {p.title} ({meta})"
     if p.outside_filter:
         head += "  [outside the filter]"
-    lines = [head, f"    {p.source}"]
+    lines = [head, f"    {p.source}"] + ([f"    {p.source_url}"] if p.source_url else [])
     if p.heading:
         lines.append(f"    {p.heading}")
     for line in p.text.split("\n"):  # one bullet, row or paragraph per line, as in the paper

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from panelqa.ingest.run import BatchReport, FileReport
-from panelqa.ingest.store import StoredDocument
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from panelqa import BatchReport, FileReport, StoredDocument
 
 
 def format_file_line(report: FileReport) -> str:
@@ -11,7 +13,7 @@ def format_file_line(report: FileReport) -> str:
         line = f"{report.status:9} {report.path}   {report.pages} pages, {report.chunks} chunks, {report.seconds:.1f} s"
         if report.pages_without_text:
             line += f"; no text layer on pages {_pages(report.pages_without_text)} (scanned?)"
-        return line
+        return f"{line}   {report.reason}" if report.reason else line
     return f"{report.status:9} {report.path}   {report.reason}".rstrip()
 
 

@@ -1,4 +1,9 @@
-"""The panelqa command: thin wrappers that parse options, call the API and format the result."""
+"""The panelqa command: thin wrappers that parse options, call the facade and format the result.
+
+Commands import `panelqa.api` (the facade's functions) inside their bodies, so `panelqa --help` loads
+neither numpy nor the model. `panelqa.api` rather than `panelqa.ingest`/`panelqa.search`: once a
+subpackage of that name is imported, Python binds the package attribute to it.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,11 @@ import sys
 
 import click
 
+from panelqa.cli.alert_commands import alerts
+from panelqa.cli.fetch_commands import fetch
 from panelqa.errors import PanelqaError
 from panelqa.settings import Settings
+from panelqa.vocab import DOC_TYPES
 
 INDEX_HELP = "Index folder (default: $PANELQA_INDEX or index/)."
 MODEL_HELP = "Embedding model name or local folder (default: $PANELQA_MODEL or all-MiniLM-L6-v2)."
@@ -32,6 +40,10 @@ def cli() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
+cli.add_command(fetch)
+cli.add_command(alerts)
+
+
 @cli.command()
 @click.option("--index", "index_dir", type=click.Path(file_okay=False), help=INDEX_HELP)
 @click.option("--year", type=int, help="Papers dated in this year (or, undated, covering an overlapping FY).")
@@ -45,10 +57,10 @@ def funding(index_dir, year, search_text, recipient, group_by, as_json, as_csv) 
 
     Example: panelqa funding --year 2018 --search "knife" --group-by recipient
     """
-    from panelqa.reports.ledger import format_funding, funding_rows, rows_csv, rows_json
+    from panelqa import api
+    from panelqa.cli.report_format import format_funding, rows_csv, rows_json
 
-    index = Settings.resolve(index_dir).index_dir
-    rows = funding_rows(index, year=year, search=search_text, recipient=recipient)
+    rows = api.funding(index_dir, year=year, search=search_text, recipient=recipient)
     _emit(rows, as_json, as_csv, lambda: format_funding(rows, group_by=group_by), rows_json, rows_csv)
 
 
@@ -64,10 +76,10 @@ def commitments(index_dir, owner, since, search_text, as_json, as_csv) -> None:
 
     Example: panelqa commitments --owner PCC --since 2018-01-01
     """
-    from panelqa.reports.ledger import commitment_rows, format_commitments, rows_csv, rows_json
+    from panelqa import api
+    from panelqa.cli.report_format import format_commitments, rows_csv, rows_json
 
-    rows = commitment_rows(Settings.resolve(index_dir).index_dir, owner=owner,
-                           since=since.date() if since else None, search=search_text)
+    rows = api.commitments(index_dir, owner=owner, since=since.date() if since else None, search=search_text)
     _emit(rows, as_json, as_csv, lambda: format_commitments(rows), rows_json, rows_csv)
 
 
@@ -95,11 +107,10 @@ def ingest(paths: tuple[str, ...], index_dir: str | None, model: str | None, pru
 
     Example: panelqa ingest corpus/ --index index/
     """
+    from panelqa import api
     from panelqa.cli.ingest_format import format_file_line, format_summary
-    from panelqa.ingest.run import DEFAULT_WORKERS, find_pdfs, ingest_paths
 
-    settings = Settings.resolve(index_dir, model)
-    files = find_pdfs(paths)
+    files = api.find_pdfs(paths)
     with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr, show_pos=True,
                            item_show_func=lambda r: r.path if r else "") as bar:
 
@@ -109,7 +120,7 @@ def ingest(paths: tuple[str, ...], index_dir: str | None, model: str | None, pru
             if report.status != "unchanged":
                 click.echo(format_file_line(report))
 
-        result = ingest_paths(paths, settings, prune=prune, on_file=on_file, workers=workers or DEFAULT_WORKERS)
+        result = api.ingest(paths, index_dir, model=model, prune=prune, on_file=on_file, workers=workers)
     click.echo("", err=True)
     click.echo(format_summary(result))
 
@@ -122,12 +133,11 @@ def docs(index_dir: str | None, as_json: bool) -> None:
 
     Example: panelqa docs --index index/
     """
+    from panelqa import api
     from panelqa.cli.ingest_format import document_json, format_document
-    from panelqa.ingest.store import Store
 
     settings = Settings.resolve(index_dir)
-    with Store(settings.index_dir, read_only=True) as store:
-        documents = store.documents()
+    documents = api.documents(settings.index_dir)
     if not documents:
         click.echo(f"No documents in {settings.index_dir}/; add some with: panelqa ingest corpus/")
     for stored in documents:
@@ -151,7 +161,6 @@ def _filters(year, since, until, doc_type):
                    doc_types=(doc_type,) if doc_type else ())
 
 
-DOC_TYPES = ["report", "minutes", "agenda", "action_log", "letter", "terms_of_reference", "other"]
 
 
 @cli.command()
@@ -170,18 +179,16 @@ def ask(question, index_dir, model, top_k, year, since, until, doc_type, batch, 
 
     Example: panelqa ask "what was funded for knife crime in 2018"
     """
+    from panelqa import api
     from panelqa.cli.answer_format import format_answer
-    from panelqa.search.api import ask as run_ask
-    from panelqa.search.index import open_index
 
     if not question and not batch:
         raise click.UsageError("Give a QUESTION, or --batch FILE.")
-    settings = Settings.resolve(index_dir, model)
-    index = open_index(settings.index_dir, settings.model)
+    index = api.open_index(index_dir, model)  # loaded once for every question of a batch
     filters = _filters(year, since, until, doc_type)
     items = [(None, question)] if question else _read_batch(batch)
     for qid, text in items:
-        result = run_ask(index, text, top_k=top_k, filters=filters, question_id=qid)
+        result = api.ask(text, index=index, top_k=top_k, filters=filters, question_id=qid)
         click.echo(result.dumps() if as_json else format_answer(result))
 
 
@@ -210,22 +217,15 @@ def evaluate(questions, index_dir, model, as_json, out) -> None:
 
     Example: panelqa eval ../shared/eval/seed_questions.jsonl --index index/
     """
-    from panelqa.search.api import ask as run_ask
-    from panelqa.search.evaluate import answer_record, format_table, load_questions, score
-    from panelqa.search.index import open_index
+    from panelqa import api
+    from panelqa.cli.eval_format import format_table
 
-    settings = Settings.resolve(index_dir, model)
-    index = open_index(settings.index_dir, settings.model)
-    qs = load_questions(questions)
-    passages, answers = {}, {}
-    for q in qs:
-        result = run_ask(index, q["question"], top_k=10)
-        passages[q["id"]], answers[q["id"]] = answer_record(result)
-    table, per_q = score(qs, passages, answers)
+    result = api.evaluate(questions, index_dir, model=model)
     if out:
         with open(out, "w", encoding="utf-8") as fh:
-            json.dump({"passages": passages, "answers": answers, "per_question": per_q, "table": table}, fh)
-    click.echo(json.dumps(table) if as_json else format_table(table))
+            json.dump({"passages": result.passages, "answers": result.answers, "per_question": result.per_question,
+                       "table": result.table}, fh)
+    click.echo(json.dumps(result.table) if as_json else format_table(result))
 
 
 def main() -> None:

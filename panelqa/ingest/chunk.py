@@ -18,7 +18,7 @@ from panelqa.ingest.records import Block, Chunk, Document, Page
 
 __all__ = ["chunk_document", "CHUNKER_VERSION"]
 
-CHUNKER_VERSION = 1
+CHUNKER_VERSION = 2  # 2: first version recorded per document (panelqa/ingest/versions.py)
 TARGET_MAX_WORDS = 220  # above this a chunk is closed at the next unit boundary
 HARD_MAX_WORDS = 320  # a single unit longer than this is split at sentence ends
 MIN_WORDS = 40  # a chunk shorter than this takes the next unit under the same heading
@@ -30,7 +30,6 @@ NUMBERED = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]|[a-h][.)]|\(?[ivx]{1,4}
 MINUTE_ITEM = re.compile(r"^\s*\((\d{1,2}|[a-z])\)\s+")
 CLOSING_LINE = re.compile(r"^\s*\[?\s*(Action\s*[:\-]|RESOLVED\b|Resolved\s*[:\-–]|AGREED\b|Decision\s*:)")
 PERIOD_LABEL = re.compile(r"^\s*(?:Qtr\.?|Quarter|Q)\s*\d\b|^\s*Year\s+\d\b", re.I)
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\[“\"'‘£0-9])")
 
 
 @dataclass

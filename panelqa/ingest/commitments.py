@@ -5,7 +5,7 @@
     undertaking  "he could send that information to Panel Members", owned by whoever said it
     deadline     "This should be in place by the end of June."
 
-Nothing here says whether a commitment was kept; panelqa/reports/ledger.py only points at possible follow-ups.
+Nothing here says whether a commitment was kept; panelqa/reports/commitments.py only points at possible follow-ups.
 """
 
 from __future__ import annotations
@@ -15,8 +15,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from panelqa.ingest.locate import ChunkLines, split_sentences, split_units
+from panelqa.ingest.locate import ChunkLines, split_units
 from panelqa.ingest.records import Chunk, Document, Page
+from panelqa.text.dates import MONTH_NAMES
+from panelqa.text.sentences import split_sentences
+from panelqa.vocab import CommitmentKind
 
 __all__ = ["CommitmentRow", "extract_commitments", "find_owner", "find_deadline", "speaker_of",
            "commitment_embedding_text"]
@@ -65,7 +68,7 @@ _UNDERTAKING = re.compile(
     r"|\bundertook to\b|\bpromised to\b|\boffered to\b"
     r"|\bagreed to (?:provide|send|circulate|share|look|report|update|write|arrange|bring|review|consider)\b"
     r"|\bwould be (?:circulated|provided|sent|shared|forwarded|reported|brought) to\b", re.I)
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTH = MONTH_NAMES
 _DEADLINE = re.compile(
     rf"\b(?:by|before|no later than|within|in time for|ahead of|deadline of|due in|due by)\s+"
     rf"(?:the\s+)?(?:end of\s+(?:the\s+)?|beginning of\s+|middle of\s+|close of\s+)?"
@@ -97,7 +100,7 @@ class CommitmentRow:
     row_id: str  # hash of (doc_id, chunk ordinal, kind, text)
     doc_id: str
     page: int  # 1-based page where the quoted text begins
-    kind: str  # "action" | "resolution" | "undertaking" | "deadline"
+    kind: CommitmentKind
     text: str  # in the paper's words
     owner: str | None  # who is to act: "PCC", "Chief Finance Officer", "Deputy PCC"
     speaker: str | None  # who said it, when known ("Deputy PCC" for an undertaking under "Action: PCC")
@@ -151,7 +154,7 @@ def extract_commitments(doc: Document, pages: Sequence[Page],
 
 def _unit_commitments(unit: str, previous_unit: str, speaker: str | None):
     """(kind, text, owner, speaker, deadline, marker) for each commitment in one paragraph or item."""
-    sentences = split_sentences(unit)
+    sentences = split_sentences(unit, at_semicolons=True)
     speakers = _speakers(sentences, speaker)
     used: set[int] = set()
     for m in _ACTION.finditer(unit):
@@ -164,7 +167,7 @@ def _unit_commitments(unit: str, previous_unit: str, speaker: str | None):
             owner = (find_owner(who.group("who")) or _tidy(who.group("who"))) if who else find_owner(text)
             yield "action", text, owner, None, find_deadline(text), "Action"
             continue
-        part = split_sentences(before) if before else split_sentences(previous_unit)
+        part = split_sentences(before, at_semicolons=True) if before else split_sentences(previous_unit, at_semicolons=True)
         if not part:
             continue
         picked = [s for s in part[:-1] if _ASK.search(s)] + [part[-1]]
@@ -209,7 +212,7 @@ def _speakers(sentences: list[str], current: str | None) -> list[str | None]:
 
 
 def _last_speaker(unit: str, current: str | None) -> str | None:
-    for sentence in split_sentences(unit):
+    for sentence in split_sentences(unit, at_semicolons=True):
         current = speaker_of(sentence) or current
     return current
 
@@ -258,7 +261,7 @@ def _quote(text: str) -> str:
     if len(words) <= MAX_TEXT_WORDS:
         return text
     kept: list[str] = []
-    for sentence in split_sentences(text):
+    for sentence in split_sentences(text, at_semicolons=True):
         if kept and len(" ".join(kept + [sentence]).split()) > MAX_TEXT_WORDS:
             break
         kept.append(sentence)

@@ -6,25 +6,15 @@ Every value carries where it came from; a value that cannot be found stays None.
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
+from panelqa.ingest.publisher import with_publisher_facts
 from panelqa.ingest.records import Document, Fact, Page
+from panelqa.text.dates import date_from_file_name, find_dates, find_financial_years
 
-__all__ = ["describe", "find_dates", "find_financial_years", "date_from_file_name"]
+__all__ = ["describe", "financial_years_of"]
 
 HEAD_LINES = 30  # dates, bodies and titles are looked for in the first lines of page 1
-MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], start=1)}
-MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
-MONTHS["sept"] = 9
-_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December|" \
-         r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-_DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH},?\s+(\d{{4}})\b", re.I)
-_MONTH_FIRST = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
-_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
-_FY = re.compile(r"(?<![\d/])(?:(20\d\d|19\d\d)\s*[/-]\s*(\d{2}|\d{4})|(\d{2})/(\d{2}))(?![\d/])")
 _BODY_PATTERNS = [
     re.compile(r"Office of the Police (?:&|and) Crime Commissioner for (?:the )?[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?"),
     re.compile(r"(?:[A-Z][A-Za-z&'-]+ ){1,4}Police and Crime Panel"),
@@ -52,7 +42,7 @@ def describe(path: Path, doc_id: str, pages: list[Page], pdf_title: str | None =
     head_source = f"text, p. {first.page}" if first else "text"
     all_text = "\n".join(p.text for p in pages)
     title = _title(path, head_lines, pdf_title, head_source)
-    return Document(
+    return with_publisher_facts(Document(
         doc_id=doc_id,
         source=str(path),
         file_name=path.name,
@@ -60,11 +50,11 @@ def describe(path: Path, doc_id: str, pages: list[Page], pdf_title: str | None =
         body=_body(head_text, pdf_title, head_source) or panel_of_minutes(all_text),
         doc_type=_doc_type(path, title, head_text, head_source),
         meeting_date=_meeting_date(path, head_text, pdf_title, head_source),
-        financial_years=find_financial_years(path.stem, all_text, pdf_title),
+        financial_years=financial_years_of(path.stem, all_text, pdf_title),
         agenda_item=_agenda_item(path, head_text, pdf_title, head_source),
         page_count=len(pages),
         pages_without_text=tuple(p.page for p in pages if not p.has_text),
-    )
+    ), path)  # a fetched paper's manifest facts come first
 
 
 def _title(path: Path, head_lines, pdf_title: str | None, head_source: str) -> Fact:
@@ -153,46 +143,6 @@ def _doc_type(path: Path, title: Fact, head_text: str, head_source: str) -> Fact
     return Fact("other", "no type words found")
 
 
-def find_dates(text: str) -> list[date]:
-    """Full dates in text, in order: "Friday, 20th April, 2018", "11 April 2018", "April 20, 2018", "20/04/2018"."""
-    found: list[tuple[int, date]] = []
-    for m in _DAY_FIRST.finditer(text):
-        found += _valid(m.start(), int(m.group(3)), MONTHS[m.group(2).lower().rstrip(".")], int(m.group(1)))
-    for m in _MONTH_FIRST.finditer(text):
-        found += _valid(m.start(), int(m.group(3)), MONTHS[m.group(1).lower().rstrip(".")], int(m.group(2)))
-    for m in _NUMERIC.finditer(text):
-        found += _valid(m.start(), int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    return [d for _, d in sorted(found)]
-
-
-def _valid(pos: int, year: int, month: int, day: int) -> list[tuple[int, date]]:
-    if not 1990 <= year <= 2100:
-        return []
-    try:
-        return [(pos, date(year, month, day))]
-    except ValueError:
-        return []
-
-
-def date_from_file_name(stem: str) -> date | None:
-    """File names such as "2018-04-20 ...", "20130909 ...", "101025_..." and "130501 ..."."""
-    patterns = [
-        (r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)", (1, 2, 3), 0),
-        (r"(?<!\d)(20\d{2}|19\d{2})(\d{2})(\d{2})(?!\d)", (1, 2, 3), 0),
-        (r"^(\d{2})(\d{2})(\d{2})(?!\d)", (1, 2, 3), 2000),
-    ]
-    for pattern, (y, m, d), century in patterns:
-        match = re.search(pattern, stem)
-        if not match:
-            continue
-        year = int(match.group(y)) + century
-        hit = _valid(0, year, int(match.group(m)), int(match.group(d)))
-        if hit:
-            return hit[0][1]
-    found = find_dates(stem.replace("_", " "))
-    return found[0] if found else None
-
-
 def _meeting_date(path: Path, head_text: str, pdf_title: str | None, head_source: str) -> Fact | None:
     dates = find_dates(head_text)
     if dates:
@@ -207,27 +157,13 @@ def _meeting_date(path: Path, head_text: str, pdf_title: str | None, head_source
     return None
 
 
-def find_financial_years(stem: str, text: str, pdf_title: str | None = None) -> tuple[Fact, ...]:
-    """Financial years written as periods: "2017/18", "2020-21", "2017/2018", "17/18"."""
+def financial_years_of(stem: str, text: str, pdf_title: str | None = None) -> tuple[Fact, ...]:
+    """The financial years a paper names, each with where it was first seen (file name, metadata, text)."""
     found: dict[str, str] = {}
     for source, value in (("file name", stem), ("PDF metadata", pdf_title or ""), ("text", text)):
-        for match in _FY.finditer(value):
-            fy = _fy(match)
-            if fy and fy not in found:
-                found[fy] = source
+        for fy in find_financial_years(value):
+            found.setdefault(fy.value, source)
     return tuple(Fact(fy, src) for fy, src in sorted(found.items()))
-
-
-def _fy(match: re.Match) -> str | None:
-    if match.group(1):
-        start = int(match.group(1))
-        end = match.group(2)
-        end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
-    else:
-        start, end_year = 2000 + int(match.group(3)), 2000 + int(match.group(4))
-    if end_year != start + 1 or not 1990 <= start <= 2100:
-        return None
-    return f"{start}/{str(end_year)[-2:]}"
 
 
 def _agenda_item(path: Path, head_text: str, pdf_title: str | None, head_source: str) -> Fact | None:

@@ -25,7 +25,7 @@ from panelqa.errors import PanelqaError
 from panelqa.ingest.records import Chunk, Document
 from panelqa.settings import DEFAULT_BACKEND, DEFAULT_MODEL
 
-__all__ = ["Embedder", "load_embedder", "chunk_embedding_text", "BACKENDS", "onnx_model_path"]
+__all__ = ["Embedder", "load_embedder", "chunk_embedding_text", "embed_key", "BACKENDS", "onnx_model_path"]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,11 @@ DEFAULT_BATCH_SIZE = 32
 MAX_SEQ_LENGTH = 256  # MiniLM's trained length; longer input is truncated by the tokenizer
 ONNX_EXPORT_VERSION = 2  # bump when the export or quantisation recipe changes: cached files are rebuilt
 QUERY_THREADS = 1  # one short sentence: more intra-op threads only spin-wait on a busy machine (0.75 s -> 0.02 s)
+
+
+def embed_key(model_name: str, backend: str, text: str) -> str:
+    """The key an embedding is stored under: the same text, model and backend always give the same vector."""
+    return hashlib.sha256(f"{model_name}\0{backend}\0{text}".encode()).hexdigest()[:32]
 
 
 def chunk_embedding_text(chunk: Chunk, doc: Document) -> str:

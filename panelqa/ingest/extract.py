@@ -11,7 +11,7 @@ from pathlib import Path
 from panelqa.errors import UnreadableFile
 from panelqa.ingest.records import Block, Page
 
-__all__ = ["extract_pages", "sniff_pdf", "table_row_text"]
+__all__ = ["extract_pages", "sniff_pdf", "table_row_text", "render_page"]
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +19,7 @@ DEFAULT_MARGIN_SHARE = 0.1  # top and bottom tenth of a page hold running header
 DEFAULT_REPEAT_SHARE = 0.5  # a margin line on at least half the pages is a running header/footer
 MIN_TABLE_ROWS = 2
 MIN_TABLE_COLS = 2
+EXTRACTOR_VERSION = 1  # bump when extraction or description changes what a page or a document holds
 X_TOLERANCE = 3.0  # pdfplumber's default: a wider gap between characters starts a new word
 Y_TOLERANCE = 3.0  # pdfplumber's default: characters whose tops differ less share a line
 MIN_GRID_EDGES = 4  # a grid of two cells has at least four ruling lines
@@ -26,7 +27,7 @@ GRID_TOLERANCE = 3.0  # pdfplumber's default snap, join and intersection toleran
 MIN_GRID_CELLS = 2  # cells a ruled grid needs before pdfplumber looks for tables on its page
 EDGE_SLANT = 0.5  # a segment that drifts less than this across its length is horizontal or vertical
 MAX_PATH_SEGMENTS = 5000
-LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "ft", 0xFB06: "st"}
+LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
 PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?-?\s*\d{1,4}\s*-?(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
 
 
@@ -540,3 +541,32 @@ def pdf_title(path: Path) -> str | None:
     except Exception:  # metadata is optional: a paper without it is still read
         return None
     return str(title).strip() if title else None
+
+
+# -- page images for the app ------------------------------------------------------------------------
+
+PAGE_IMAGE_DPI = 110  # an A4 page is about 910 px wide: sharp on a laptop and quick to draw
+HIGHLIGHT_FILL = (255, 214, 0, 90)
+HIGHLIGHT_STROKE = (230, 150, 0, 255)
+HIGHLIGHT_MARGIN_PT = 1.0
+
+
+def render_page(path: Path, page: int, boxes: tuple[tuple[float, float, float, float], ...] = (),
+                resolution: int = PAGE_IMAGE_DPI) -> bytes:
+    """PNG bytes of one page (1-based) with the boxes (x0, top, x1, bottom) drawn as translucent marks."""
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(path) as doc:
+        p = doc.pages[page - 1]
+        image = p.to_image(resolution=resolution)
+        if boxes:
+            w, h = float(p.width), float(p.height)
+            m = HIGHLIGHT_MARGIN_PT
+            rects = [(max(0.0, x0 - m), max(0.0, top - m), min(w, x1 + m), min(h, bottom + m))
+                     for x0, top, x1, bottom in boxes]
+            image.draw_rects(rects, fill=HIGHLIGHT_FILL, stroke=HIGHLIGHT_STROKE, stroke_width=1)
+        buf = io.BytesIO()
+        image.annotated.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()

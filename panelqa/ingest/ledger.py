@@ -13,18 +13,18 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 
-from panelqa.ingest.describe import find_financial_years
-from panelqa.ingest.locate import ChunkLines, split_sentences, split_units
-from panelqa.ingest.money import Money, find_money
+from panelqa.ingest.locate import ChunkLines, split_units
 from panelqa.ingest.records import Chunk, Document, Page
+from panelqa.text.dates import financial_year_of, find_financial_years
+from panelqa.text.money import Money, find_money
+from panelqa.text.sentences import split_sentences
+from panelqa.vocab import SUMMED_KINDS, LedgerKind
 
 __all__ = ["LedgerRow", "extract_ledger", "link_grants", "classify", "find_recipient", "SUMMED_KINDS",
            "ledger_embedding_text"]
 
-LEDGER_VERSION = 1
-SUMMED_KINDS = ("grant", "spend")  # only these count towards a total
+LEDGER_VERSION = 2  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py
 MIN_PURPOSE_WORDS = 3  # a shorter purpose, or none after the amount, borrows the sentence before
 
 _GIVEN_TO = r"(?:received|receives|receive|invested|invests|invest|secured|obtained|won|got|was awarded|" \
@@ -58,7 +58,6 @@ _CONNECTOR = re.compile(r"^\s*(?:in total\s+|each\s+|per year\s+|a year\s+)?"
                         r"(?:towards|toward|into|on|in|for|to fund|to)\s+", re.I)
 _LEAD = re.compile(r"^\s*(?:•\s*|\(?[0-9ivx]{1,3}[.)]\s+|\[)+")
 _INTRO = re.compile(r"^(?:In|During|For|Over|Since|By|From)\b[^,]{0,60},\s*", re.I)
-_FY_IN_TEXT = re.compile(r"(?<![\d/])(?:20\d\d)\s*[/-]\s*\d{2}(?![\d/])")
 
 _KIND_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
     ("salary", re.compile(r"\bsalar|\bpay (?:scale|band|range|award)|\bpay grade\b|"
@@ -102,8 +101,7 @@ class LedgerRow:
     page: int  # 1-based page of the amount
     amount_pence: int  # the amount, or the low end of a range
     amount_text: str  # as written: "£88,338"
-    kind: str  # "grant" | "spend" | "budget" | "saving" | "salary" | "crime_value" | "threshold" | "range"
-    #            | "other"; only SUMMED_KINDS count towards totals
+    kind: LedgerKind  # only SUMMED_KINDS count towards totals
     recipient: str | None  # "Reading CSP", "DrugFAM (Oxfordshire)"; None when the paper names nobody
     funder: str | None  # "OPCC Community Safety Fund", from the nearest fund heading or the sentence
     funder_source: str | None  # "heading" | "sentence"
@@ -150,7 +148,7 @@ def extract_ledger(doc: Document, pages: Sequence[Page], chunks: Sequence[Chunk]
             found = chunk.text.find(unit[:20], offset)  # a table row's wrapped cells were joined
             unit_at = found if found >= 0 else offset
             offset = unit_at + len(unit)
-            sentences = split_sentences(unit)
+            sentences = split_sentences(unit, at_semicolons=True)
             cursor = 0
             for i, sentence in enumerate(sentences):
                 sentence_at = unit.find(sentence, cursor)
@@ -321,41 +319,27 @@ def classify(sentence: str, money: Money, lead: str = "", rest: str = "") -> tup
 def _context_fy(chunk: Chunk, current: str | None) -> str | None:
     """A financial year in a heading or a short label ("(Year 1, 2017/18)") holds until the next one."""
     for heading in chunk.heading_path:
-        found = _FY_IN_TEXT.findall(heading)
-        if found:
-            current = _fy(found[-1])
-    if len(chunk.text.split()) <= 20:
-        found = _FY_IN_TEXT.findall(chunk.text)
-        if found:
-            current = _fy(found[-1])
+        if found := find_financial_years(heading, short=False):
+            current = found[-1].value
+    if len(chunk.text.split()) <= 20 and (found := find_financial_years(chunk.text, short=False)):
+        current = found[-1].value
     return current
-
-
-def _fy(text: str) -> str | None:
-    years = find_financial_years(text, "")
-    return years[0].value if years else None
 
 
 def _financial_year(sentence: str, chunk: Chunk, doc: Document,
                     context: str | None) -> tuple[str | None, str | None]:
-    found = _FY_IN_TEXT.findall(sentence)
-    if found and _fy(found[0]):
-        return _fy(found[0]), "sentence"
+    if found := find_financial_years(sentence, short=False):
+        return found[0].value, "sentence"
     if context:
         return context, "heading"
     doc_years = [f.value for f in doc.financial_years]
     if doc.date is not None:
-        fy = _fy_of(doc.date)
+        fy = financial_year_of(doc.date)
         if fy in doc_years or not doc_years:
             return fy, "document date"
     if len(doc_years) == 1:
         return doc_years[0], "document"
     return None, None
-
-
-def _fy_of(day: date) -> str:
-    start = day.year if day.month >= 4 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
 
 
 def recipient_key(recipient: str | None) -> str:

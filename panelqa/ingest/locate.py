@@ -11,13 +11,8 @@ from collections.abc import Sequence
 
 from panelqa.ingest.records import Chunk, Page
 
-__all__ = ["ChunkLines", "split_sentences", "split_units"]
+__all__ = ["ChunkLines", "split_units"]
 
-# a sentence ends at ". " or "? " before a capital, a digit, "£" or a bracket; "SAFE! Support" is a name
-_SENTENCE_END = re.compile(r"(?<=[.?]|(?<![A-Z]{2})!)\s+(?=[\[(“\"'‘£A-Z0-9])|(?<=\])\s+(?=[A-Z])"
-                           r"|(?<=;)\s+(?=[A-Z])")
-_ABBREVIATION = re.compile(r"(?:\b(?:Cllr|Mr|Mrs|Ms|Dr|No|inc|incl|approx|St|e\.g|i\.e|etc|vs|Co|Ltd)\.)$",
-                           re.I)
 _SPACE = re.compile(r"\s+")
 
 
@@ -29,19 +24,6 @@ def split_units(text: str, table: bool = False) -> list[str]:
     if table:
         return [_SPACE.sub(" ", row).strip() for row in re.split(r"(?<=\.)\n", text) if row.strip()]
     return [u.strip() for u in text.split("\n") if u.strip()]
-
-
-def split_sentences(unit: str) -> list[str]:
-    """Sentences of one unit; abbreviations such as "Cllr." and "inc." do not end one."""
-    out: list[str] = []
-    last = 0
-    for m in _SENTENCE_END.finditer(unit):
-        if _ABBREVIATION.search(unit[last:m.start()]):
-            continue
-        out.append(unit[last:m.start()].strip())
-        last = m.end()
-    out.append(unit[last:].strip())
-    return [s for s in out if s]
 
 
 def _norm(text: str) -> str:

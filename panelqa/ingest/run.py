@@ -18,16 +18,19 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from panelqa.errors import IndexMismatch, PanelqaError, UnreadableFile
 from panelqa.ingest.chunk import chunk_document
 from panelqa.ingest.commitments import CommitmentRow, commitment_embedding_text, extract_commitments
 from panelqa.ingest.describe import describe
-from panelqa.ingest.embed import Embedder, chunk_embedding_text, default_backend, load_embedder
+from panelqa.ingest.embed import Embedder, chunk_embedding_text, default_backend, embed_key, load_embedder
 from panelqa.ingest.extract import extract_pages, pdf_title
 from panelqa.ingest.ledger import LedgerRow, extract_ledger, ledger_embedding_text
 from panelqa.ingest.records import Chunk, Document, Page
-from panelqa.ingest.store import Store, check_model, index_backend, read_manifest
+from panelqa.ingest.store import Store, Vectors, check_model, read_manifest
 from panelqa.settings import Settings
+from panelqa.vocab import CHANGED_STATUSES, FileStatus
 
 __all__ = ["FileReport", "BatchReport", "ingest_paths", "find_pdfs", "prepare_file", "file_hash"]
 
@@ -43,7 +46,7 @@ class FileReport:
     """What happened to one file."""
 
     path: str
-    status: str  # "added" | "updated" | "unchanged" | "duplicate" | "failed" | "pruned"
+    status: FileStatus
     pages: int = 0
     chunks: int = 0
     seconds: float = 0.0
@@ -57,6 +60,8 @@ class BatchReport:
     files: tuple[FileReport, ...]
     elapsed_s: float
     stage_s: dict = field(default_factory=dict)  # seconds per stage: extract, chunk (and describe), embed, store
+    embedded: int = 0  # texts embedded in this run
+    reused: int = 0  # texts whose embedding the index already held
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -71,6 +76,18 @@ class BatchReport:
 
 
 @dataclass(frozen=True, slots=True)
+class Planned:
+    """A file that needs reading, and what it replaces."""
+
+    path: str
+    doc_id: str  # sha256 of the bytes
+    size: int
+    replaces: str | None = None  # doc_id of what this path held before
+    copy_of: str | None = None  # an earlier file of this batch with the same bytes
+    why: str = ""  # why a known file is read again: "built by older panelqa"
+
+
+@dataclass(frozen=True, slots=True)
 class Prepared:
     """A file read and cut into chunks, ready to embed."""
 
@@ -82,6 +99,7 @@ class Prepared:
     seconds: float = 0.0
     ledger: tuple[LedgerRow, ...] = ()
     commitments: tuple[CommitmentRow, ...] = ()
+    rows_error: str = ""  # why the ledger and commitments could not be extracted
     extract_s: float = 0.0  # of seconds, the part spent reading the PDF (the rest: describe and chunk)
 
 
@@ -121,18 +139,18 @@ def prepare_file(path: str, doc_id: str) -> Prepared:
     except Exception as exc:  # a parser bug on one odd file must not stop the batch
         log.exception("failed to read %s", path)
         return Prepared(path, None, (), (), error=f"could not be read ({type(exc).__name__}: {exc})")
-    ledger, commitments = _extract_rows(path, doc, pages, chunks)
+    ledger, commitments, rows_error = _extract_rows(path, doc, pages, chunks)
     return Prepared(path, doc, tuple(pages), tuple(chunks), seconds=time.perf_counter() - start,
-                    ledger=ledger, commitments=commitments, extract_s=extract_s)
+                    ledger=ledger, commitments=commitments, rows_error=rows_error, extract_s=extract_s)
 
 
 def _extract_rows(path: str, doc: Document, pages: list[Page], chunks: list[Chunk]):
-    """Ledger and commitment rows; a bug here loses the rows, not the paper's chunks."""
+    """Ledger and commitment rows; a bug here loses the rows (reported, retried next run), not the chunks."""
     try:
-        return extract_ledger(doc, pages, chunks), extract_commitments(doc, pages, chunks)
-    except Exception:
+        return tuple(extract_ledger(doc, pages, chunks)), tuple(extract_commitments(doc, pages, chunks)), ""
+    except Exception as exc:
         log.exception("ledger and commitments not extracted from %s", path)
-        return (), ()
+        return (), (), f"{type(exc).__name__}: {exc}"
 
 
 def ingest_paths(paths: Iterable[str | Path], settings: Settings, *, prune: bool = False,
@@ -141,122 +159,178 @@ def ingest_paths(paths: Iterable[str | Path], settings: Settings, *, prune: bool
     """Bring the index up to date with these files; return one report per file."""
     start = time.perf_counter()
     files = find_pdfs(paths)
-    manifest = read_manifest(settings.index_dir)
-    backend = (settings.backend or (index_backend(manifest) if manifest else None)
-               or getattr(embedder, "backend", None) or default_backend())
+    backend = _backend(settings, embedder)
+    with Store(settings.index_dir) as store:
+        batch = _Batch(store, settings, backend, embedder, on_file)
+        plan = batch.plan(files)
+        for prepared, item, next_ready in _prepare_all(plan, workers):
+            batch.add(prepared, item, next_ready)
+        batch.flush()
+        if prune:
+            batch.prune(files, [Path(p) for p in paths])
+        batch.write_vectors()
+    return BatchReport(str(settings.index_dir), tuple(batch.reports), time.perf_counter() - start, batch.stage,
+                       embedded=batch.embedded, reused=batch.reused)
+
+
+def _backend(settings: Settings, embedder: Embedder | None) -> str:
+    """The backend the index was embedded with; a new index takes the setting, the embedder's or the default."""
+    identity = check_model(settings.index_dir, settings.model, settings.backend)
+    backend = settings.backend or (identity.backend if identity else None) or getattr(embedder, "backend", None) \
+        or default_backend()
     check_model(settings.index_dir, settings.model, backend)
     if getattr(embedder, "backend", backend) != backend:
         raise IndexMismatch(f"{settings.index_dir}/ is embedded with the {backend} backend, not "
                             f"{embedder.backend}; ingest into a new --index folder to change backends.")
-    reports: list[FileReport] = []
-    stage = {"extract": 0.0, "chunk": 0.0, "embed": 0.0, "store": 0.0, "hash": 0.0}
+    return backend
 
-    def report(r: FileReport) -> None:
-        reports.append(r)
-        if on_file:
-            on_file(r)
 
-    with Store(settings.index_dir) as store:
-        todo: list[tuple[str, str, int, str | None]] = []  # path, doc_id, size, replaces
+class _Batch:
+    """One ingest run against an open index: what to read, then embed and store in batches, in order."""
+
+    def __init__(self, store: Store, settings: Settings, backend: str, embedder: Embedder | None,
+                 on_file: Callable[[FileReport], None] | None):
+        self.store, self.settings, self.backend = store, settings, backend
+        self._embedder = embedder
+        self.on_file = on_file
+        self.reports: list[FileReport] = []
+        self.pending: list[tuple[Prepared, Planned]] = []
+        self.stage = {"extract": 0.0, "chunk": 0.0, "embed": 0.0, "store": 0.0, "hash": 0.0}
+        self.embedded = self.reused = 0
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = load_embedder(self.settings.model, self.backend)
+        return self._embedder
+
+    def report(self, r: FileReport) -> None:
+        self.reports.append(r)
+        if self.on_file:
+            self.on_file(r)
+
+    def plan(self, files: list[Path]) -> list[Planned]:
+        """Hash every file and keep those the index does not hold as the current code would build them."""
         t = time.perf_counter()
+        plan: list[Planned] = []
+        first_of: dict[str, str] = {}  # doc_id -> first path of this batch
         for path in files:
             key = str(path)
             try:
                 size = path.stat().st_size
                 doc_id = file_hash(path)
             except OSError as exc:
-                report(FileReport(key, "failed", reason=f"cannot be read ({exc.strerror}); check its permissions"))
+                self.report(FileReport(key, "failed", reason=f"cannot be read ({exc.strerror}); check its permissions"))
                 continue
-            row = store.file_row(key)
-            if row is not None and row["doc_id"] == doc_id and store.has_current_extracts(doc_id):
-                report(FileReport(key, "unchanged"))
+            row = self.store.file_row(key)
+            why = self.store.stale_reason(doc_id) if row is not None and row["doc_id"] == doc_id else ""
+            if why is None:
+                self.report(FileReport(key, "unchanged"))
                 continue
-            owner = store.primary_file(doc_id)
+            owner = self.store.primary_file(doc_id)
             if owner is not None and owner != key:
-                store.record_duplicate(key, doc_id, size, owner)
-                report(FileReport(key, "duplicate", reason=f"same bytes as {owner}"))
+                self.store.record_duplicate(key, doc_id, size, owner)
+                self.report(FileReport(key, "duplicate", reason=f"same bytes as {owner}"))
                 continue
-            if any(doc_id == d for _, d, _, _ in todo):
-                first = next(p for p, d, _, _ in todo if d == doc_id)
-                todo.append((key, doc_id, size, f"duplicate:{first}"))
-                continue
-            todo.append((key, doc_id, size, row["doc_id"] if row is not None else None))
-        stage["hash"] = time.perf_counter() - t
+            replaces = row["doc_id"] if row is not None else None
+            plan.append(Planned(key, doc_id, size, replaces, copy_of=first_of.get(doc_id), why=why))
+            first_of.setdefault(doc_id, key)
+        self.stage["hash"] = time.perf_counter() - t
+        return plan
 
-        embedder = embedder or (load_embedder(settings.model, backend) if todo else None)
-        pending: list[tuple[Prepared, str, int, str | None]] = []
+    def add(self, prepared: Prepared, item: Planned, next_ready: bool) -> None:
+        if item.copy_of is not None:
+            if any(p.doc is not None and p.doc.doc_id == item.doc_id for p, _ in self.pending):
+                self.flush()  # the first copy must be stored before this one can point to it
+            if self.store.primary_file(item.doc_id):
+                self.store.record_duplicate(item.path, item.doc_id, item.size, item.copy_of)
+                self.report(FileReport(item.path, "duplicate", reason=f"same bytes as {item.copy_of}"))
+            return
+        if prepared.error:
+            self.report(FileReport(item.path, "failed", reason=prepared.error))
+            return
+        self.stage["extract"] += prepared.extract_s
+        self.stage["chunk"] += prepared.seconds - prepared.extract_s
+        self.pending.append((prepared, item))
+        if not next_ready or sum(len(p.chunks) for p, _ in self.pending) >= EMBED_BATCH_TEXTS:
+            self.flush()
 
-        def flush() -> None:
-            """Embed the pending files' chunks in one call, then store each file in its own transaction."""
-            t = time.perf_counter()
-            texts = []
-            for prepared, _, _, _ in pending:  # per file: chunks, then ledger rows, then commitments
-                texts += [chunk_embedding_text(c, prepared.doc) for c in prepared.chunks]
-                texts += [ledger_embedding_text(r) for r in prepared.ledger]
-                texts += [commitment_embedding_text(r) for r in prepared.commitments]
-            vectors = embedder.embed(texts)
-            t2 = time.perf_counter()
-            stage["embed"] += t2 - t
-            offset = 0
-            for prepared, key, size, replaces in pending:
-                n, m, c = len(prepared.chunks), len(prepared.ledger), len(prepared.commitments)
-                mine = vectors[offset:offset + n + m + c]
-                offset += n + m + c
-                t3 = time.perf_counter()
-                store.write_document(prepared.doc, list(prepared.pages), list(prepared.chunks), mine[:n], size,
-                                     replaces=replaces, ledger=prepared.ledger, commitments=prepared.commitments,
-                                     ledger_vectors=mine[n:n + m], commitment_vectors=mine[n + m:])
-                stage["store"] += time.perf_counter() - t3
-                share = (t2 - t) * len(prepared.chunks) / max(1, len(texts))
-                report(FileReport(key, "updated" if replaces else "added", pages=len(prepared.pages),
-                                  chunks=len(prepared.chunks), seconds=prepared.seconds + share,
-                                  pages_without_text=prepared.doc.pages_without_text))
-            pending.clear()
-
-        for prepared, (key, doc_id, size, replaces), next_ready in _prepare_all(todo, workers):
-            if replaces and replaces.startswith("duplicate:"):
-                owner = replaces.removeprefix("duplicate:")
-                if any(p.doc is not None and p.doc.doc_id == doc_id for p, _, _, _ in pending):
-                    flush()  # the first copy must be stored before this one can point to it
-                if store.primary_file(doc_id):
-                    store.record_duplicate(key, doc_id, size, owner)
-                    report(FileReport(key, "duplicate", reason=f"same bytes as {owner}"))
-                continue
-            if prepared.error:
-                report(FileReport(key, "failed", reason=prepared.error))
-                continue
-            stage["extract"] += prepared.extract_s
-            stage["chunk"] += prepared.seconds - prepared.extract_s
-            pending.append((prepared, key, size, replaces))
-            if not next_ready or sum(len(p.chunks) for p, _, _, _ in pending) >= EMBED_BATCH_TEXTS:
-                flush()
-        if pending:
-            flush()
-
-        if prune:
-            wanted = {str(p) for p in files}
-            roots = [Path(p) for p in paths]
-            for known in store.file_paths():
-                if known in wanted or Path(known).exists() and not _under(Path(known), roots):
-                    continue
-                if not Path(known).exists() and store.forget_file(known):
-                    report(FileReport(known, "pruned", reason="file is gone"))
-
+    def flush(self) -> None:
+        """Embed the pending files' new texts in one call, then store each file in its own transaction."""
+        if not self.pending:
+            return
         t = time.perf_counter()
-        manifest = read_manifest(settings.index_dir)
-        changed = any(r.status in ("added", "updated", "pruned", "duplicate") for r in reports)
-        if changed or manifest is None or manifest.get("chunk_count") != store.chunk_count():
-            dim = embedder.dim if embedder else (manifest or {}).get("dim") or load_embedder(settings.model, backend).dim
-            store.write_vectors(settings.model, dim, backend)
-        stage["store"] += time.perf_counter() - t
-    return BatchReport(str(settings.index_dir), tuple(reports), time.perf_counter() - start, stage)
+        texts = []
+        for prepared, _ in self.pending:  # per file: chunks, then ledger rows, then commitments
+            texts += [chunk_embedding_text(c, prepared.doc) for c in prepared.chunks]
+            texts += [ledger_embedding_text(r) for r in prepared.ledger]
+            texts += [commitment_embedding_text(r) for r in prepared.commitments]
+        vectors = self._vectors(texts)
+        t2 = time.perf_counter()
+        self.stage["embed"] += t2 - t
+        offset = 0
+        for prepared, item in self.pending:
+            n, m, c = len(prepared.chunks), len(prepared.ledger), len(prepared.commitments)
+            mine = vectors.part(offset, offset + n + m + c)
+            offset += n + m + c
+            t3 = time.perf_counter()
+            self.store.write_document(prepared.doc, list(prepared.pages), list(prepared.chunks), mine.part(0, n),
+                                      item.size, replaces=item.replaces, ledger=prepared.ledger,
+                                      commitments=prepared.commitments, ledger_vectors=mine.part(n, n + m),
+                                      commitment_vectors=mine.part(n + m, n + m + c),
+                                      ledger_error=prepared.rows_error or None)
+            self.stage["store"] += time.perf_counter() - t3
+            share = (t2 - t) * n / max(1, len(texts))
+            reason = f"({item.why})" if item.why else ""
+            if prepared.rows_error:
+                reason = (reason + " " if reason else "") + (
+                    f"ledger and commitments not extracted ({prepared.rows_error}); the next ingest tries again")
+            self.report(FileReport(item.path, "updated" if item.replaces else "added", pages=len(prepared.pages),
+                                   chunks=n, seconds=prepared.seconds + share,
+                                   pages_without_text=prepared.doc.pages_without_text, reason=reason))
+        self.pending.clear()
+
+    def _vectors(self, texts: list[str]) -> Vectors:
+        """Embeddings of the texts: those the index already holds are reused, the rest embedded now."""
+        keys = tuple(embed_key(self.settings.model, self.backend, t) for t in texts)
+        known = self.store.known_vectors(keys)
+        missing = list(dict.fromkeys(k for k in keys if k not in known))
+        if missing:
+            text_of = dict(zip(keys, texts, strict=True))
+            fresh = self.embedder.embed([text_of[k] for k in missing])
+            known.update(zip(missing, fresh, strict=True))
+        self.embedded += len(missing)
+        self.reused += len(keys) - len(missing)
+        dim = next(iter(known.values())).shape[0] if known else 0
+        values = np.vstack([known[k] for k in keys]) if keys else np.zeros((0, dim), dtype=np.float32)
+        return Vectors(values.astype(np.float32, copy=False), keys)
+
+    def prune(self, files: list[Path], roots: list[Path]) -> None:
+        """Forget indexed files that are gone from under the folders given."""
+        wanted = {str(p) for p in files}
+        for known in self.store.file_paths():
+            if known in wanted or Path(known).exists() and not _under(Path(known), roots):
+                continue
+            if not Path(known).exists() and self.store.forget_file(known):
+                self.report(FileReport(known, "pruned", reason="file is gone"))
+
+    def write_vectors(self) -> None:
+        """Rewrite vectors.faiss and the manifest when the index changed or they do not match the database."""
+        t = time.perf_counter()
+        manifest = read_manifest(self.settings.index_dir)
+        changed = any(r.status in CHANGED_STATUSES for r in self.reports)
+        if changed or manifest is None or manifest.get("chunk_count") != self.store.chunk_count():
+            identity = self.store.identity()
+            dim = self._embedder.dim if self._embedder else (identity.dim if identity else self.embedder.dim)
+            self.store.write_vectors(self.settings.model, dim, self.backend)
+        self.stage["store"] += time.perf_counter() - t
 
 
 def _under(path: Path, roots: list[Path]) -> bool:
     return any(root == path or root in path.parents for root in roots)
 
 
-def _prepare_all(todo, workers: int):
+def _prepare_all(todo: list[Planned], workers: int):
     """Parse files in worker processes while the main process embeds and stores.
 
     Yields (prepared, item, next_ready): next_ready says the next file is already parsed, so the caller
@@ -266,10 +340,10 @@ def _prepare_all(todo, workers: int):
         return
     if workers <= 1 or len(todo) == 1:
         for item in todo:
-            yield prepare_file(item[0], item[1]), item, False
+            yield prepare_file(item.path, item.doc_id), item, False
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=_lower_priority) as pool:
-        futures = [pool.submit(prepare_file, item[0], item[1]) for item in todo]
+        futures = [pool.submit(prepare_file, item.path, item.doc_id) for item in todo]
         for n, (future, item) in enumerate(zip(futures, todo, strict=True)):
             prepared = future.result()
             yield prepared, item, n + 1 < len(futures) and futures[n + 1].done()

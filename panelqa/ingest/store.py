@@ -2,7 +2,12 @@
 
     index/panelqa.db      documents, files, pages (text and word boxes), chunks (text and embedding), FTS5
     index/vectors.faiss   inner-product index over chunk embeddings, ids = chunks.id
-    index/manifest.json   schema version, model, dimension, chunker version, chunk count
+    index/manifest.json   a cache of what the database says: model, backend, dimension, chunk count
+
+The database records which model, backend and dimension embedded the index (table index_info) and which
+versions of the extractor, chunker and ledger built each document (table builds); a missing or damaged
+manifest is rewritten from it. Every embedding is stored with the key of the text it embeds, so a text
+already embedded (in any paper) is never embedded again.
 """
 
 from __future__ import annotations
@@ -12,21 +17,23 @@ import logging
 import os
 import sqlite3
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
 
 from panelqa.errors import IndexMismatch, PanelqaError
-from panelqa.ingest.chunk import CHUNKER_VERSION
 from panelqa.ingest.commitments import CommitmentRow
-from panelqa.ingest.ledger import LEDGER_VERSION, LedgerRow
+from panelqa.ingest.ledger import LedgerRow
 from panelqa.ingest.records import Chunk, Document, Fact, Page
 from panelqa.ingest.vectors import build_index
+from panelqa.ingest.versions import CURRENT_BUILD, BuildVersions
 
-__all__ = ["Store", "StoredDocument", "index_backend", "SCHEMA_VERSION", "DB_NAME", "FAISS_NAME", "MANIFEST_NAME"]
+__all__ = ["Store", "StoredDocument", "IndexIdentity", "index_identity", "index_backend", "check_model",
+           "SCHEMA_VERSION", "DB_NAME", "FAISS_NAME", "MANIFEST_NAME"]
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +87,25 @@ MIGRATIONS: list[tuple[str, str]] = [
             owner, section, text, tokenize = 'porter unicode61 remove_diacritics 2');
         CREATE TABLE extracted (doc_id TEXT PRIMARY KEY, ledger_version INTEGER NOT NULL);
     """),
+    ("m003_alerts", """
+        CREATE TABLE alerts (
+            name TEXT PRIMARY KEY, query TEXT NOT NULL, doc_type TEXT, body TEXT,
+            created_at REAL NOT NULL, last_run_at REAL);
+    """),
+    ("m004_builds_identity_embed_keys", """
+        CREATE TABLE builds (
+            doc_id TEXT PRIMARY KEY, extractor INTEGER NOT NULL, chunker INTEGER NOT NULL,
+            ledger INTEGER NOT NULL, ledger_error TEXT);
+        INSERT INTO builds SELECT doc_id, 0, 0, ledger_version, NULL FROM extracted;
+        DROP TABLE extracted;
+        CREATE TABLE index_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        ALTER TABLE chunks ADD COLUMN embed_key TEXT;
+        CREATE INDEX chunks_embed_key ON chunks(embed_key);
+        ALTER TABLE ledger ADD COLUMN embed_key TEXT;
+        CREATE INDEX ledger_embed_key ON ledger(embed_key);
+        ALTER TABLE commitments ADD COLUMN embed_key TEXT;
+        CREATE INDEX commitments_embed_key ON commitments(embed_key);
+    """),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 _LEDGER_COLUMNS = ("row_id", "doc_id", "page", "amount_pence", "amount_high_pence", "amount_text", "kind",
@@ -87,6 +113,29 @@ _LEDGER_COLUMNS = ("row_id", "doc_id", "page", "amount_pence", "amount_high_penc
                    "chunk_id", "meeting_date", "financial_year", "financial_year_source", "flag", "grant_id")
 _COMMITMENT_COLUMNS = ("row_id", "doc_id", "page", "kind", "text", "owner", "speaker", "deadline", "marker",
                        "section", "chunk_id", "meeting_date", "financial_year")
+
+
+@dataclass(frozen=True, slots=True)
+class IndexIdentity:
+    """The model that embedded an index: vectors of another model, backend or size cannot be mixed in."""
+
+    model: str
+    backend: str
+    dim: int
+
+
+@dataclass(frozen=True, slots=True)
+class Vectors:
+    """Embeddings of a list of texts, each with the key of the text, model and backend it embeds."""
+
+    values: np.ndarray
+    keys: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def part(self, start: int, end: int) -> Vectors:
+        return Vectors(self.values[start:end], self.keys[start:end])
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +168,7 @@ class Store:
                                    "choose another with --index.") from exc
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
+            self._adopt_manifest_identity()
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA busy_timeout=30000")
 
@@ -142,6 +192,50 @@ class Store:
             with self.conn:
                 self.conn.executescript(f"BEGIN; {sql}; INSERT INTO migrations VALUES ('{name}', {time.time()}); COMMIT;")
 
+    def _adopt_manifest_identity(self) -> None:
+        """An index from before index_info keeps the model its manifest names."""
+        if self.identity() is None and self.chunk_count() and (manifest := read_manifest(self.index_dir)):
+            if manifest.get("model") and manifest.get("dim"):
+                self.set_identity(IndexIdentity(manifest["model"], index_backend(manifest), int(manifest["dim"])))
+
+    def identity(self) -> IndexIdentity | None:
+        rows = dict(self._read("SELECT key, value FROM index_info"))
+        if not rows.get("model"):
+            return None
+        return IndexIdentity(rows["model"], rows.get("backend") or "torch", int(rows.get("dim") or 0))
+
+    def set_identity(self, identity: IndexIdentity) -> None:
+        with self.conn:
+            self.conn.executemany("INSERT OR REPLACE INTO index_info VALUES (?,?)",
+                                  [("model", identity.model), ("backend", identity.backend),
+                                   ("dim", str(identity.dim))])
+    # -- saved searches (alerts) ------------------------------------------------------------------
+
+    def add_alert(self, name: str, query: str, doc_type: str | None, body: str | None, created_at: float) -> None:
+        with self.conn:
+            self.conn.execute("INSERT INTO alerts VALUES (?,?,?,?,?,NULL)", (name, query, doc_type, body, created_at))
+
+    def alert_row(self, name: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM alerts WHERE name = ?", (name,)).fetchone()
+
+    def alerts(self) -> list[sqlite3.Row]:
+        """The saved searches by name; none in an index read-only before migration m003 reached it."""
+        if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'alerts'").fetchone():
+            return []
+        return self.conn.execute("SELECT * FROM alerts ORDER BY name").fetchall()
+
+    def remove_alert(self, name: str) -> bool:
+        with self.conn:
+            return self.conn.execute("DELETE FROM alerts WHERE name = ?", (name,)).rowcount > 0
+
+    def mark_alert_run(self, name: str, at: float) -> None:
+        with self.conn:
+            self.conn.execute("UPDATE alerts SET last_run_at = ? WHERE name = ?", (at, name))
+
+    def documents_ingested_since(self, since: float) -> list[str]:
+        """Documents first indexed after `since` (unix time); re-processing a paper keeps its first time."""
+        return [r[0] for r in self.conn.execute("SELECT doc_id FROM documents WHERE ingested_at > ?", (since,))]
+
     # -- writing --------------------------------------------------------------------------------
 
     def file_row(self, path: str) -> sqlite3.Row | None:
@@ -154,14 +248,16 @@ class Store:
         row = self.conn.execute("SELECT path FROM files WHERE doc_id = ? AND status = 'indexed'", (doc_id,)).fetchone()
         return row[0] if row else None
 
-    def write_document(self, doc: Document, pages: list[Page], chunks: list[Chunk], vectors: np.ndarray,
+    def write_document(self, doc: Document, pages: list[Page], chunks: list[Chunk], vectors: Vectors,
                        size: int, replaces: str | None = None, *, ledger: Sequence[LedgerRow] = (),
-                       commitments: Sequence[CommitmentRow] = (), ledger_vectors: np.ndarray | None = None,
-                       commitment_vectors: np.ndarray | None = None) -> None:
-        """Document, pages, chunks, vectors, ledger and commitment rows and file record commit together."""
+                       commitments: Sequence[CommitmentRow] = (), ledger_vectors: Vectors | None = None,
+                       commitment_vectors: Vectors | None = None, ledger_error: str | None = None) -> None:
+        """Document, pages, chunks, vectors, ledger and commitment rows, build versions and file record commit
+        together. ledger_error: the rows could not be extracted; the next ingest tries again."""
         assert len(chunks) == len(vectors), "one vector per chunk"
         title = doc.title.value if doc.title else doc.file_name
         with self.conn:
+            first = self.conn.execute("SELECT ingested_at FROM documents WHERE doc_id = ?", (doc.doc_id,)).fetchone()
             if replaces:
                 self._delete_document(replaces)
             self._delete_document(doc.doc_id)
@@ -169,47 +265,68 @@ class Store:
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc.doc_id, doc.source, doc.file_name, *_fact(doc.title), *_fact(doc.body), *_fact(doc.doc_type),
                  *_fact(doc.meeting_date), json.dumps([[f.value, f.source] for f in doc.financial_years]),
-                 *_fact(doc.agenda_item), doc.page_count, json.dumps(list(doc.pages_without_text)), time.time()))
+                 *_fact(doc.agenda_item), doc.page_count, json.dumps(list(doc.pages_without_text)),
+                 first[0] if first else time.time()))
             self.conn.executemany(
                 "INSERT INTO pages VALUES (?,?,?,?,?,?)",
                 [(doc.doc_id, p.page, p.width, p.height, p.text, json.dumps(p.words, separators=(",", ":")))
                  for p in pages])
-            for chunk, vector in zip(chunks, vectors, strict=True):
+            for chunk, vector, key in zip(chunks, vectors.values, vectors.keys, strict=True):
                 cur = self.conn.execute(
                     "INSERT INTO chunks (chunk_id, doc_id, ordinal, page_start, page_end, kind, heading_path, text,"
-                    " boxes, embedding) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    " boxes, embedding, embed_key) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (chunk.chunk_id, chunk.doc_id, chunk.ordinal, chunk.page_start, chunk.page_end, chunk.kind,
                      json.dumps(chunk.heading_path), chunk.text, json.dumps(chunk.boxes, separators=(",", ":")),
-                     np.asarray(vector, dtype=np.float32).tobytes()))
+                     np.asarray(vector, dtype=np.float32).tobytes(), key))
                 self.conn.execute("INSERT INTO chunks_fts (rowid, title, heading, text) VALUES (?,?,?,?)",
                                   (cur.lastrowid, title, chunk.heading, chunk.text))
             self._write_ledger(ledger, ledger_vectors)
             self._write_commitments(commitments, commitment_vectors)
-            self.conn.execute("INSERT OR REPLACE INTO extracted VALUES (?,?)", (doc.doc_id, LEDGER_VERSION))
+            build = CURRENT_BUILD
+            self.conn.execute("INSERT OR REPLACE INTO builds VALUES (?,?,?,?,?)",
+                              (doc.doc_id, build.extractor, build.chunker, build.ledger, ledger_error))
             self.conn.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,NULL)",
                               (doc.source, doc.doc_id, size, "indexed"))
 
-    def _write_ledger(self, rows: Sequence[LedgerRow], vectors: np.ndarray | None) -> None:
+    def _write_ledger(self, rows: Sequence[LedgerRow], vectors: Vectors | None) -> None:
         for i, r in enumerate(rows):
-            values = [getattr(r, name) for name in _LEDGER_COLUMNS] + [_blob(vectors, i)]
-            cur = self.conn.execute(f"INSERT INTO ledger ({', '.join(_LEDGER_COLUMNS)}, embedding) "
+            values = [getattr(r, name) for name in _LEDGER_COLUMNS] + [*_blob(vectors, i)]
+            cur = self.conn.execute(f"INSERT INTO ledger ({', '.join(_LEDGER_COLUMNS)}, embedding, embed_key) "
                                     f"VALUES ({','.join('?' * len(values))})", values)
             self.conn.execute("INSERT INTO ledger_fts (rowid, recipient, funder, section, sentence)"
                               " VALUES (?,?,?,?,?)",
                               (cur.lastrowid, r.recipient or "", r.funder or "", r.section or "", r.sentence))
 
-    def _write_commitments(self, rows: Sequence[CommitmentRow], vectors: np.ndarray | None) -> None:
+    def _write_commitments(self, rows: Sequence[CommitmentRow], vectors: Vectors | None) -> None:
         for i, r in enumerate(rows):
-            values = [getattr(r, name) for name in _COMMITMENT_COLUMNS] + [_blob(vectors, i)]
-            cur = self.conn.execute(f"INSERT INTO commitments ({', '.join(_COMMITMENT_COLUMNS)}, embedding) "
+            values = [getattr(r, name) for name in _COMMITMENT_COLUMNS] + [*_blob(vectors, i)]
+            cur = self.conn.execute(f"INSERT INTO commitments ({', '.join(_COMMITMENT_COLUMNS)}, embedding, embed_key) "
                                     f"VALUES ({','.join('?' * len(values))})", values)
             self.conn.execute("INSERT INTO commitments_fts (rowid, owner, section, text) VALUES (?,?,?,?)",
                               (cur.lastrowid, r.owner or "", r.section or "", r.text))
 
-    def has_current_extracts(self, doc_id: str) -> bool:
-        """False for a document indexed before the ledger existed, or by an older ledger extractor."""
-        row = self.conn.execute("SELECT ledger_version FROM extracted WHERE doc_id = ?", (doc_id,)).fetchone()
-        return row is not None and row[0] == LEDGER_VERSION
+    def stale_reason(self, doc_id: str) -> str | None:
+        """Why an indexed document must be read again, or None when the current code built all of it."""
+        row = self.conn.execute("SELECT * FROM builds WHERE doc_id = ?", (doc_id,)).fetchone()
+        if row is None or BuildVersions(row["extractor"], row["chunker"], row["ledger"]) != CURRENT_BUILD:
+            return "built by older panelqa"
+        if row["ledger_error"]:
+            return "ledger and commitments not extracted last time; trying again"
+        return None
+
+    def known_vectors(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """Embeddings already stored for these text keys, in any paper and any table."""
+        found: dict[str, np.ndarray] = {}
+        wanted = list(dict.fromkeys(keys))
+        for start in range(0, len(wanted), 500):
+            part = wanted[start:start + 500]
+            marks = ",".join("?" * len(part))
+            for table in ("chunks", "ledger", "commitments"):
+                for key, blob in self.conn.execute(
+                        f"SELECT embed_key, embedding FROM {table} WHERE embed_key IN ({marks}) "
+                        "AND embedding IS NOT NULL", part):
+                    found.setdefault(key, np.frombuffer(blob, dtype=np.float32))
+        return found
 
     def record_duplicate(self, path: str, doc_id: str, size: int, duplicate_of: str) -> None:
         with self.conn:
@@ -252,7 +369,7 @@ class Store:
         for table in ("ledger", "commitments"):
             ids = [r[0] for r in self.conn.execute(f"SELECT id FROM {table} WHERE doc_id = ?", (doc_id,))]
             self.conn.executemany(f"DELETE FROM {table}_fts WHERE rowid = ?", [(i,) for i in ids])
-        for table in ("chunks", "pages", "documents", "ledger", "commitments", "extracted"):
+        for table in ("chunks", "pages", "documents", "ledger", "commitments", "builds"):
             self.conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
 
     # -- vectors and manifest ----------------------------------------------------------------
@@ -274,13 +391,16 @@ class Store:
         return build_index(dim, ids, vectors)
 
     def write_vectors(self, model_name: str, dim: int, backend: str = "torch") -> None:
-        """Rebuild vectors.faiss from the database, then the manifest; each file replaced atomically."""
+        """Record the model in the database, rebuild vectors.faiss from it, then the manifest; each file
+        replaced atomically."""
         import faiss
 
+        self.set_identity(IndexIdentity(model_name, backend, dim))
         index = self.build_faiss(dim)
         _atomic_write(self.index_dir / FAISS_NAME, faiss.serialize_index(index).tobytes())
         manifest = {"schema_version": SCHEMA_VERSION, "model": model_name, "backend": backend, "dim": dim,
-                    "chunker_version": CHUNKER_VERSION, "chunk_count": int(index.ntotal),
+                    "build": {"extractor": CURRENT_BUILD.extractor, "chunker": CURRENT_BUILD.chunker,
+                              "ledger": CURRENT_BUILD.ledger}, "chunk_count": int(index.ntotal),
                     "written_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
         _atomic_write(self.index_dir / MANIFEST_NAME, json.dumps(manifest, indent=2).encode())
 
@@ -306,6 +426,121 @@ class Store:
                 f"SELECT * FROM chunks WHERE id IN ({','.join('?' * len(part))})", part)
 
 
+    # -- read-only queries for search, reports and the app -------------------------------------
+    # Kept together at the end of the class: every SELECT the read side needs, so no other module
+    # writes SQL. Nothing here writes.
+
+    def ledger_rows(self) -> list[tuple[LedgerRow, str]]:
+        """Every funding ledger row with its paper's file name, in paper and page order; [] before the ledger."""
+        columns = ", ".join("l." + f.name for f in fields(LedgerRow))
+        sql = (f"SELECT {columns}, d.file_name FROM ledger l JOIN documents d USING (doc_id) "
+               "ORDER BY d.meeting_date IS NULL, d.meeting_date, d.file_name, l.id")
+        return [(LedgerRow(*row[:-1]), row[-1]) for row in self._read(sql)]
+
+    def commitment_rows(self) -> list[tuple[CommitmentRow, str]]:
+        """Every commitment with its paper's file name, in paper order; [] before the tracker."""
+        columns = ", ".join("c." + f.name for f in fields(CommitmentRow))
+        sql = (f"SELECT {columns}, d.file_name FROM commitments c JOIN documents d USING (doc_id) "
+               "ORDER BY d.meeting_date IS NULL, d.meeting_date, d.file_name, c.id")
+        return [(CommitmentRow(*row[:-1]), row[-1]) for row in self._read(sql)]
+
+    def match_rows(self, table: str, match: str, limit: int | None = None) -> list[str]:
+        """row_ids of a ledger or commitments table matching an FTS5 expression (already quoted), best first."""
+        table = _row_table(table)
+        sql = (f"SELECT t.row_id FROM {table}_fts f JOIN {table} t ON t.id = f.rowid "
+               f"WHERE {table}_fts MATCH ? ORDER BY bm25({table}_fts)" + (" LIMIT ?" if limit else ""))
+        return [r[0] for r in self._read(sql, (match, limit) if limit else (match,))]
+
+    def row_vectors(self, table: str) -> tuple[list[str], np.ndarray]:
+        """row_ids of a ledger or commitments table that have an embedding, and those embeddings."""
+        table = _row_table(table)
+        rows = self._read(f"SELECT row_id, embedding FROM {table} WHERE embedding IS NOT NULL")
+        if not rows:
+            return [], np.zeros((0, 1), dtype=np.float32)
+        return [r[0] for r in rows], np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+
+    def document_dates(self) -> dict[str, tuple[str, str | None, list]]:
+        """doc_id -> (file name, meeting date, financial years as stored [[value, source], ...])."""
+        sql = "SELECT doc_id, file_name, meeting_date, financial_years FROM documents"
+        return {r[0]: (r[1], r[2], json.loads(r[3])) for r in self._read(sql)}
+
+    def chunk_passages(self) -> list[tuple[str, int, str, np.ndarray]]:
+        """(doc_id, first page, text, embedding) of every chunk, in id order."""
+        rows = self._read("SELECT doc_id, page_start, text, embedding FROM chunks ORDER BY id")
+        return [(r[0], r[1], r[2], np.frombuffer(r[3], dtype=np.float32)) for r in rows]
+
+    def chunk_texts(self, like: str | None = None) -> list[str]:
+        """The text of every chunk (or of those matching a LIKE pattern), in id order."""
+        if like is None:
+            return [r[0] for r in self._read("SELECT text FROM chunks ORDER BY id")]
+        return [r[0] for r in self._read("SELECT text FROM chunks WHERE text LIKE ? ORDER BY id", (like,))]
+
+    def chunk_map(self) -> dict[int, str]:
+        """chunks.id -> doc_id for every chunk."""
+        return dict(self._read("SELECT id, doc_id FROM chunks"))
+
+    def chunk_rowid(self, chunk_id: str) -> int | None:
+        rows = self._read("SELECT id FROM chunks WHERE chunk_id = ?", (chunk_id,))
+        return rows[0][0] if rows else None
+
+    def chunk_boxes(self, chunk_id: str) -> list[list]:
+        """A chunk's line boxes as stored: [page, x0, top, x1, bottom] each; [] for an unknown chunk."""
+        rows = self._read("SELECT boxes FROM chunks WHERE chunk_id = ?", (chunk_id,))
+        return json.loads(rows[0][0]) if rows else []
+
+    def chunk_rows_by_id(self, rowids: Sequence[int]) -> list[sqlite3.Row]:
+        """(id, chunk_id, doc_id, page_start, page_end, kind, heading_path, text) of these chunks."""
+        out: list[sqlite3.Row] = []
+        for start in range(0, len(rowids), 500):
+            part = list(rowids[start:start + 500])
+            out += self._read("SELECT id, chunk_id, doc_id, page_start, page_end, kind, heading_path, text "
+                              f"FROM chunks WHERE id IN ({','.join('?' * len(part))})", part)
+        return out
+
+    def vocabulary(self, min_length: int = 1) -> list[str]:
+        """The stemmed terms of the chunk FTS index longer than min_length - 1 characters."""
+        return [r[0] for r in self._read("SELECT term FROM chunks_vocab WHERE length(term) >= ?", (min_length,))]
+
+    def term_document_counts(self, terms: Sequence[str]) -> dict[str, int]:
+        """term -> number of chunks holding it, for the terms the chunk FTS index knows."""
+        if not terms:
+            return {}
+        sql = f"SELECT term, doc FROM chunks_vocab WHERE term IN ({','.join('?' * len(terms))})"
+        return {r[0]: r[1] for r in self._read(sql, list(terms))}
+
+    def keyword_hits(self, match: str, weights: Sequence[float], limit: int) -> list[tuple[int, float]]:
+        """(chunks.id, bm25 score, higher is better) of chunks matching an FTS5 expression (already quoted)."""
+        sql = (f"SELECT rowid, -bm25(chunks_fts, {', '.join(str(float(w)) for w in weights)}) AS score "
+               "FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score DESC LIMIT ?")
+        return [(r[0], r[1]) for r in self._read(sql, (match, limit))]
+
+    def match_count(self, match: str, limit: int) -> int:
+        """How many chunks match an FTS5 expression (already quoted), counting at most limit."""
+        sql = "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)"
+        return self._read(sql, (match, limit))[0][0]
+
+    def page_text(self, doc_id: str, page: int) -> str:
+        rows = self._read("SELECT text FROM pages WHERE doc_id = ? AND page = ?", (doc_id, page))
+        return rows[0][0] if rows else ""
+
+    def document_paths(self, doc_id: str) -> list[str]:
+        """The paths recorded for a document, its primary file first."""
+        return [r[0] for r in self._read("SELECT path FROM files WHERE doc_id = ? ORDER BY status DESC, path",
+                                         (doc_id,))]
+
+    def _read(self, sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
+        """Rows of a read, one read at a time (the app's sessions share a connection); [] when the table
+        is missing (an index built before it was added)."""
+        lock = self.__dict__.setdefault("_read_lock", threading.Lock())
+        try:
+            with lock:
+                return self.conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return []
+            raise
+
+
 def read_manifest(index_dir: Path) -> dict | None:
     path = Path(index_dir) / MANIFEST_NAME
     if not path.exists():
@@ -316,16 +551,34 @@ def read_manifest(index_dir: Path) -> dict | None:
         return None
 
 
-def check_model(index_dir: Path, model_name: str, backend: str | None = None) -> None:
+def index_identity(index_dir: Path) -> IndexIdentity | None:
+    """The model, backend and dimension the database records; for an index from before they were recorded,
+    what its manifest says. None for a new or empty index."""
+    index_dir = Path(index_dir)
+    if (index_dir / DB_NAME).exists():
+        with Store(index_dir, read_only=True) as store:
+            identity = store.identity()
+            empty = store.chunk_count() == 0
+        if identity is not None or empty:
+            return identity
     manifest = read_manifest(index_dir)
-    if manifest and manifest.get("model") != model_name:
+    if manifest and manifest.get("model"):
+        return IndexIdentity(manifest["model"], index_backend(manifest), int(manifest.get("dim") or 0))
+    return None
+
+
+def check_model(index_dir: Path, model_name: str, backend: str | None = None) -> IndexIdentity | None:
+    """The index's identity; raises when it was embedded by another model or backend."""
+    identity = index_identity(index_dir)
+    if identity and identity.model != model_name:
         raise IndexMismatch(
-            f"{index_dir}/ was built with {manifest.get('model')}, not {model_name}; "
-            f"use --model {manifest.get('model')} or ingest again into a new --index folder.")
-    if manifest and backend and index_backend(manifest) != backend:
+            f"{index_dir}/ was built with {identity.model}, not {model_name}; "
+            f"use --model {identity.model} or ingest again into a new --index folder.")
+    if identity and backend and identity.backend != backend:
         raise IndexMismatch(
-            f"{index_dir}/ was embedded with the {index_backend(manifest)} backend, not {backend}; "
-            f"set PANELQA_BACKEND={index_backend(manifest)} or ingest again into a new --index folder.")
+            f"{index_dir}/ was embedded with the {identity.backend} backend, not {backend}; "
+            f"set PANELQA_BACKEND={identity.backend} or ingest again into a new --index folder.")
+    return identity
 
 
 def index_backend(manifest: dict) -> str:
@@ -345,8 +598,16 @@ def document_from_row(row: sqlite3.Row) -> Document:
         pages_without_text=tuple(json.loads(row["pages_without_text"])))
 
 
-def _blob(vectors: np.ndarray | None, i: int) -> bytes | None:
-    return None if vectors is None else np.asarray(vectors[i], dtype=np.float32).tobytes()
+def _row_table(table: str) -> str:
+    if table not in ("ledger", "commitments"):
+        raise ValueError(f"not a row table: {table!r}")
+    return table
+
+
+def _blob(vectors: Vectors | None, i: int) -> tuple[bytes | None, str | None]:
+    if vectors is None:
+        return None, None
+    return np.asarray(vectors.values[i], dtype=np.float32).tobytes(), vectors.keys[i]
 
 
 def _fact(fact: Fact | None) -> tuple[str | None, str | None]:

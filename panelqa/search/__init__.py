@@ -1,5 +1,5 @@
-"""Search: parse query -> retrieve (dense, keyword, fuzzy) -> fuse -> answer."""
+"""Search: parse query -> retrieve (dense, keyword, fuzzy, phrase) -> fuse -> answer.
 
-from panelqa.search.api import answer, ask, search
-
-__all__ = ["answer", "ask", "search"]
+Imports nothing, so `panelqa.search.answer` is the module and importing one retriever does not load the
+rest; callers use the facade (`panelqa.ask`, `panelqa.search`) or `panelqa.search.api`.
+"""

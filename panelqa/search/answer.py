@@ -15,6 +15,9 @@ from panelqa.search.money import ledger_answer
 from panelqa.search.records import Answer, AnswerLine, Passage, Query
 from panelqa.search.stem import stems_of
 from panelqa.search.terms import content_terms
+from panelqa.text.dates import MONTH_NAMES
+from panelqa.text.money import find_money
+from panelqa.text.sentences import sentences_of
 
 MAX_SENTENCES = 3
 MAX_MONEY_ITEMS = 12
@@ -22,27 +25,13 @@ MIN_COVERAGE = 0.34  # share of the question's (idf-weighted) words a sentence m
 MIN_PASSAGE_SIMILARITY = 0.25  # below this cosine, and with weak word overlap, nothing answers
 RANK_PRIOR = 0.25
 
-_SPLIT = re.compile(r"(?<!\b\d\.)(?<!\b\d\d\.)(?<![A-Z]\.)(?<=[.!?])\s+(?=[A-Z(\[“\"'‘£0-9•])|\n+|"
-                    r"(?<=\])\s+(?=[\[A-Z])")  # not after "1." or an initial
-AMOUNT = re.compile(r"£\s?\d[\d,]*(?:\.\d+)?\s?(?:m\b|million|k\b|bn|billion)?|\b\d[\d,]*(?:\.\d+)?\s?pounds\b",
-                    re.I)
 _ACTION = re.compile(r"\bAction\s*:|\bRESOLVED\b|\bagreed\b|\bwould (?:send|provide|circulate|write|bring|"
                      r"make|look|report|inform|let)\b|\bwill\b|\bto (?:draft|circulate|write|produce|"
                      r"co-ordinate|coordinate|research|discuss|bring|send|provide|prepare|review|contact)\b|"
                      r"\bcould send\b|\bundert", re.I)
-_DATEY = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-                    r"December)\b|\b(?:19|20)\d\d\b|\bby the end of\b|\bdeadline\b|\bclos(?:e|ing) date\b|"
+_DATEY = re.compile(rf"\b{MONTH_NAMES}\b|\b(?:19|20)\d\d\b|\bby the end of\b|\bdeadline\b|\bclos(?:e|ing) date\b|"
                     r"\bweeks?\b|\bmonths?\b", re.I)
 _NUMBER = re.compile(r"\d")
-
-
-def split_sentences(text: str) -> list[str]:
-    out = []
-    for part in _SPLIT.split(text):
-        part = re.sub(r"^[•\s]+", "", part).strip()
-        if len(part.split()) >= 3:
-            out.append(part)
-    return out
 
 
 def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...],
@@ -59,7 +48,7 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
     counted = _counted_thing(query.text)
     for passage in passages:
         heading_stems = set(stems_of(passage.heading))
-        parts = split_sentences(passage.text)
+        parts = sentences_of(passage.text, min_words=3)
         sentences.append(parts)
         coverages.append([])
         for i, sentence in enumerate(parts):
@@ -139,11 +128,12 @@ def _money_lines(query: Query, passages, weights, total_weight) -> list[AnswerLi
     lines: list[AnswerLine] = []
     relevant = [p for p in passages if _relevance(p.heading + " " + p.text, weights, total_weight) >= 0.5]
     for passage in relevant:
-        for sentence in split_sentences(passage.text):
-            amount = AMOUNT.search(sentence)
-            if not amount or any(sentence == line.text for line in lines):
+        for sentence in sentences_of(passage.text, min_words=3):
+            amounts = find_money(sentence)
+            if not amounts or any(sentence == line.text for line in lines):
                 continue
-            lines.append(AnswerLine(sentence, passage.rank, parse_pounds(amount.group(0))))
+            first = amounts[0]  # a range ("£10-15k") is listed, never added
+            lines.append(AnswerLine(sentence, passage.rank, None if first.is_range else first.pounds))
             if len(lines) >= MAX_MONEY_ITEMS:
                 return lines
     return lines
@@ -152,15 +142,6 @@ def _money_lines(query: Query, passages, weights, total_weight) -> list[AnswerLi
 def _relevance(text: str, weights, total_weight) -> float:
     stems = set(stems_of(text))
     return sum(w for t, w in weights.items() if t in stems) / total_weight
-
-
-def parse_pounds(text: str) -> float | None:
-    m = re.search(r"(\d[\d,]*(?:\.\d+)?)\s?(m\b|million|k\b|bn|billion)?", text, re.I)
-    if not m:
-        return None
-    value = float(m.group(1).replace(",", ""))
-    scale = (m.group(2) or "").lower()
-    return value * {"m": 1e6, "million": 1e6, "k": 1e3, "bn": 1e9, "billion": 1e9}.get(scale, 1)
 
 
 def _counted_thing(question: str) -> re.Pattern | None:
@@ -175,7 +156,7 @@ def _counted_thing(question: str) -> re.Pattern | None:
 def _kind_bonus(kind: str, sentence: str, counted: re.Pattern | None = None) -> float:
     if counted is not None and counted.search(sentence):
         return 0.4
-    if kind == "money" and AMOUNT.search(sentence):
+    if kind == "money" and find_money(sentence):
         return 0.3
     if kind == "commitment" and _ACTION.search(sentence):
         return 0.25
@@ -189,8 +170,7 @@ def _kind_bonus(kind: str, sentence: str, counted: re.Pattern | None = None) -> 
 def _idf(index: SearchIndex, stems: list[str]) -> dict[str, float]:
     if not stems:
         return {}
-    rows = index.execute(f"SELECT term, doc FROM chunks_vocab WHERE term IN ({','.join('?' * len(stems))})", stems)
-    df = {r[0]: r[1] for r in rows}
+    df = index.store.term_document_counts(stems)
     n = max(index.size, 1)
     return {s: math.log(1 + n / (1 + df.get(s, 0))) for s in stems}
 

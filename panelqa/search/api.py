@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz
 
+from panelqa.ingest.publisher import publisher_url
 from panelqa.search import dense, fuzzy, keyword, phrase
 from panelqa.search.answer import build_answer
 from panelqa.search.fuse import fuse
@@ -112,7 +113,8 @@ def retrieve_passages(index: SearchIndex, query: Query, top_k: int,
             date=doc.meeting_date.value if doc.meeting_date else None,
             doc_type=doc.doc_type.value if doc.doc_type else None, body=doc.body.value if doc.body else None,
             page=row.page_start, page_end=row.page_end, heading=row.heading, text=row.text,
-            score=dense_score.get(row.rowid, 0.0), kind=row.kind, outside_filter=outside, also_in=tuple(also)))
+            score=dense_score.get(row.rowid, 0.0), kind=row.kind, outside_filter=outside, also_in=tuple(also),
+            source_url=publisher_url(doc)))
     return tuple(passages)
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from panelqa.search.records import Answer
+from panelqa.search.records import Answer, Evaluation
 
-__all__ = ["load_questions", "score", "METRICS", "answer_record"]
+__all__ = ["load_questions", "score", "evaluate", "METRICS", "answer_record"]
 
 METRICS = ("hit@1", "hit@5", "mrr@10", "snip@5", "ans")
 PASSAGES_SCORED = 10  # mrr@10 looks at the first ten passages
@@ -71,10 +71,13 @@ def score(questions: Iterable[dict], results: dict[str, list[dict]], answers: di
     return table, per_q
 
 
-def format_table(table: dict) -> str:
-    lines = [f"{'kind':11} {'n':>3} " + " ".join(f"{c:>7}" for c in METRICS)]
-    for kind in ["all", *sorted(k for k in table if k != "all")]:
-        row = table[kind]
-        lines.append(f"{kind:11} {row['n']:>3} " + " ".join(
-            f"{row[c]:>7.3f}" if c in row else f"{'-':>7}" for c in METRICS))
-    return "\n".join(lines)
+def evaluate(index, questions_path: str | Path, top_k: int = PASSAGES_SCORED) -> Evaluation:
+    """Ask every question of a JSONL set against an opened index and score the answers."""
+    from panelqa.search.api import ask
+
+    questions = load_questions(questions_path)
+    passages, answers = {}, {}
+    for q in questions:
+        passages[q["id"]], answers[q["id"]] = answer_record(ask(index, q["question"], top_k=top_k))
+    table, per_question = score(questions, passages, answers)
+    return Evaluation(table, per_question, passages, answers, METRICS)

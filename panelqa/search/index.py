@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -12,11 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
-from panelqa.errors import PanelqaError
+from panelqa.errors import NoIndex
 from panelqa.ingest.embed import Embedder, load_embedder
 from panelqa.ingest.records import Document
-from panelqa.ingest.store import DB_NAME, FAISS_NAME, MANIFEST_NAME, Store, check_model, index_backend, read_manifest
+from panelqa.ingest.store import DB_NAME, FAISS_NAME, MANIFEST_NAME, Store, check_model, index_identity, read_manifest
 from panelqa.search.records import Query
+from panelqa.text.dates import financial_year_overlaps
 
 __all__ = ["SearchIndex", "open_index", "ChunkRow"]
 
@@ -45,13 +45,14 @@ class SearchIndex:
     def __init__(self, index_dir: Path, model_name: str, embedder: Embedder | None = None):
         self.index_dir = Path(index_dir)
         self.model_name = model_name
-        self.backend = index_backend(read_manifest(self.index_dir) or {})
+        identity = index_identity(self.index_dir)
+        self.backend = identity.backend if identity else "torch"
+        self.dim = identity.dim if identity else 0
         check_model(self.index_dir, model_name, self.backend)
         self.store = Store(self.index_dir, read_only=True)
         self.lock = threading.Lock()
         self.documents: dict[str, Document] = {s.document.doc_id: s.document for s in self.store.documents()}
-        rows = self.store.conn.execute("SELECT id, doc_id FROM chunks").fetchall()
-        self.chunk_doc: dict[int, str] = {r[0]: r[1] for r in rows}
+        self.chunk_doc: dict[int, str] = self.store.chunk_map()
         self.bodies = tuple(sorted({d.body.value for d in self.documents.values() if d.body}))
         self._embedder = embedder
         self._faiss = None
@@ -89,14 +90,13 @@ class SearchIndex:
                 return index
             log.warning("%s holds %d vectors but the database %d chunks; rebuilding in memory",
                         path, index.ntotal, self.size)
-        dim = manifest.get("dim") or self.embedder.dim
+        dim = self.dim or self.embedder.dim
         return self.store.build_faiss(dim)
 
     @property
     def vocab(self) -> list[str]:
         if self._vocab is None:
-            rows = self.store.conn.execute("SELECT term FROM chunks_vocab WHERE length(term) > 3").fetchall()
-            self._vocab = [r[0] for r in rows if not r[0].isdigit()]
+            self._vocab = [t for t in self.store.vocabulary(min_length=4) if not t.isdigit()]
             self._vocab_set = set(self._vocab)
         return self._vocab
 
@@ -111,44 +111,42 @@ class SearchIndex:
         if self._glossary is None:
             from panelqa.search.abbreviations import build_glossary
 
-            rows = self.execute("SELECT text FROM chunks WHERE text LIKE '%(%)%'")
-            self._glossary = build_glossary(r[0] for r in rows)
+            self._glossary = build_glossary(self.store.chunk_texts(like="%(%)%"))
         return self._glossary
 
     @property
     def ledger(self) -> list:
-        """The funding ledger's rows (search.ledger.FundingRow), loaded once."""
+        """The funding ledger's rows (reports.funding.FundingRow), loaded once."""
         if self._ledger is None:
-            from panelqa.reports.ledger import ledger_rows
+            from panelqa.reports.funding import ledger_rows
 
             with self.lock:
-                self._ledger = ledger_rows(self.store.conn)
+                self._ledger = ledger_rows(self.store)
         return self._ledger
 
     @property
     def ledger_vectors(self) -> tuple[list[str], np.ndarray]:
         if self._ledger_vectors is None:
-            rows = self.execute("SELECT row_id, embedding FROM ledger WHERE embedding IS NOT NULL") if self.ledger else []
-            ids = [r[0] for r in rows]
-            matrix = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows]) if rows else np.zeros((0, 1))
-            self._ledger_vectors = (ids, matrix)
+            self._ledger_vectors = self.store.row_vectors("ledger") if self.ledger else ([], np.zeros((0, 1)))
         return self._ledger_vectors
 
     def passage_for_chunk(self, chunk_id: str, rank: int):
         """A Passage for one chunk, to cite evidence that retrieval did not rank."""
+        from panelqa.ingest.publisher import publisher_url
         from panelqa.search.records import Passage
 
-        rows = self.execute("SELECT id FROM chunks WHERE chunk_id = ?", (chunk_id,))
-        if not rows:
+        rowid = self.store.chunk_rowid(chunk_id)
+        if rowid is None:
             return None
-        row = self.chunk_rows([rows[0][0]])[rows[0][0]]
+        row = self.chunk_rows([rowid])[rowid]
         doc = self.documents[row.doc_id]
         return Passage(rank=rank, chunk_id=row.chunk_id, doc_id=row.doc_id, source=doc.source,
                        file_name=doc.file_name, title=doc.title.value if doc.title else doc.file_name,
                        date=doc.meeting_date.value if doc.meeting_date else None,
                        doc_type=doc.doc_type.value if doc.doc_type else None,
                        body=doc.body.value if doc.body else None, page=row.page_start, page_end=row.page_end,
-                       heading=row.heading, text=row.text, score=0.0, kind=row.kind)
+                       heading=row.heading, text=row.text, score=0.0, kind=row.kind,
+                       source_url=publisher_url(doc))
 
     def allowed_chunks(self, query: Query) -> set[int] | None:
         """Chunk ids inside the query's window, or None when nothing narrows it."""
@@ -160,23 +158,31 @@ class SearchIndex:
     def chunk_rows(self, rowids: list[int]) -> dict[int, ChunkRow]:
         if not rowids:
             return {}
-        out = {}
-        with self.lock:
-            for start in range(0, len(rowids), 500):
-                part = rowids[start:start + 500]
-                for r in self.store.conn.execute(
-                        "SELECT id, chunk_id, doc_id, page_start, page_end, kind, heading_path, text FROM chunks "
-                        f"WHERE id IN ({','.join('?' * len(part))})", part):
-                    out[r[0]] = ChunkRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(json.loads(r[6])), r[7])
-        return out
-
-    def execute(self, sql: str, params=()) -> list[sqlite3.Row]:
-        with self.lock:
-            return self.store.conn.execute(sql, params).fetchall()
+        return {r[0]: ChunkRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(json.loads(r[6])), r[7])
+                for r in self.store.chunk_rows_by_id(rowids)}
 
     def page_text(self, doc_id: str, page: int) -> str:
-        rows = self.execute("SELECT text FROM pages WHERE doc_id = ? AND page = ?", (doc_id, page))
-        return rows[0][0] if rows else ""
+        return self.store.page_text(doc_id, page)
+
+    def chunk_boxes(self, chunk_id: str, page: int) -> tuple[tuple[float, float, float, float], ...]:
+        """The boxes (x0, top, x1, bottom) of a chunk's lines on one page."""
+        return tuple((b[1], b[2], b[3], b[4]) for b in self.store.chunk_boxes(chunk_id) if b[0] == page)
+
+    def pdf_path(self, doc_id: str) -> Path | None:
+        """The file of an indexed document, if it is still where it was ingested and unchanged; else None.
+
+        Only documents in the index are reachable: the path comes from the index's own `files` table,
+        and is returned only if the file's SHA-256 still equals the doc_id.
+        """
+        from panelqa.ingest.run import file_hash
+
+        if doc_id not in self.documents:
+            return None
+        for raw in self.store.document_paths(doc_id):
+            for path in (Path(raw), self.index_dir.parent / raw):
+                if path.is_file() and file_hash(path) == doc_id:
+                    return path
+        return None
 
     def close(self) -> None:
         self.store.close()
@@ -195,13 +201,8 @@ def doc_matches(doc: Document, query: Query) -> bool:
         if doc.date is None and not doc.financial_years:
             return True  # unknown date: not known to be outside the window
         dated_inside = doc.date is not None and lo <= doc.date <= hi
-        return dated_inside or any(_fy_overlaps(f.value, lo, hi) for f in doc.financial_years)
+        return dated_inside or any(financial_year_overlaps(f.value, lo, hi) for f in doc.financial_years)
     return True
-
-
-def _fy_overlaps(fy: str, lo: date, hi: date) -> bool:
-    start = int(fy[:4])
-    return date(start, 4, 1) <= hi and lo <= date(start + 1, 3, 31)
 
 
 def _stamp(index_dir: Path) -> tuple:
@@ -222,7 +223,7 @@ def open_index(index_dir: str | Path, model_name: str, embedder: Embedder | None
     """One SearchIndex per folder and model, reopened when the index on disk has changed."""
     index_dir = Path(index_dir)
     if not (index_dir / DB_NAME).exists():
-        raise PanelqaError(f"No index at {index_dir}/; run \"panelqa ingest corpus/ --index {index_dir}\" first.")
+        raise NoIndex(f"No index at {index_dir}/; run \"panelqa ingest corpus/ --index {index_dir}\" first.")
     key = (str(index_dir.resolve()), model_name)
     with _OPEN_LOCK:
         current = _OPEN.get(key)

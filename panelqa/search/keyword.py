@@ -25,19 +25,15 @@ def retrieve(index: SearchIndex, query: Query, k: int, allowed: set[int] | None 
     if not terms or k <= 0:
         return []
     limit = CANDIDATE_LIMIT if allowed is None else max(CANDIDATE_LIMIT, 4 * CANDIDATE_LIMIT)
-    w = ", ".join(str(x) for x in COLUMN_WEIGHTS)
-    rows = index.execute(
-        f"SELECT rowid, bm25(chunks_fts, {w}) AS s FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY s LIMIT ?",
-        (match_expression(terms), limit))
     hits = []
     best = None
-    for rowid, score in rows:
+    for rowid, score in index.store.keyword_hits(match_expression(terms), COLUMN_WEIGHTS, limit):
         if allowed is not None and rowid not in allowed:
             continue
-        best = -float(score) if best is None else best
-        if -float(score) < RELATIVE_CUTOFF * best:
+        best = float(score) if best is None else best
+        if float(score) < RELATIVE_CUTOFF * best:
             break
-        hits.append(Hit(int(rowid), -float(score), len(hits) + 1))
+        hits.append(Hit(int(rowid), float(score), len(hits) + 1))
         if len(hits) >= k:
             break
     return hits

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from panelqa.reports.ledger import funding_total, money_rows
+from panelqa.reports.funding import funding_total, money_rows
 from panelqa.search.index import SearchIndex, doc_matches
 from panelqa.search.records import AnswerLine, Passage, Query
 
@@ -20,7 +20,7 @@ def ledger_answer(index: SearchIndex, query: Query, vector: np.ndarray,
         return (), passages, 0.0, ""
     ids, matrix = index.ledger_vectors
     scores = dict(zip(ids, (matrix @ vector).tolist(), strict=True)) if len(ids) else {}
-    found = money_rows(index.store.conn, rows, query.search_text or query.text, scores)
+    found = money_rows(index.store, rows, query.search_text or query.text, scores)
     if not found:
         return (), passages, 0.0, ""
     order = {r.row.row_id: n for n, r in enumerate(rows)}

@@ -23,22 +23,16 @@ def retrieve(index: SearchIndex, query: Query, k: int, allowed: set[int] | None 
     clauses = []
     for a, b in pairs(query.search_text or query.text):
         clause = f"NEAR({fts_quote(a)} {fts_quote(b)}, {NEAR_DISTANCE})"
-        count = index.execute("SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
-                              (clause, limit + 1))[0][0]
-        if 0 < count <= limit:
+        if 0 < index.store.match_count(clause, limit + 1) <= limit:
             clauses.append(clause)
     if not clauses or k <= 0:
         return []
     expression = " OR ".join(clauses)
-    w = ", ".join(str(x) for x in COLUMN_WEIGHTS)
-    rows = index.execute(
-        f"SELECT rowid, bm25(chunks_fts, {w}) AS s FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY s LIMIT ?",
-        (expression, CANDIDATE_LIMIT))
     hits = []
-    for rowid, score in rows:
+    for rowid, score in index.store.keyword_hits(expression, COLUMN_WEIGHTS, CANDIDATE_LIMIT):
         if allowed is not None and rowid not in allowed:
             continue
-        hits.append(Hit(int(rowid), -float(score), len(hits) + 1))
+        hits.append(Hit(int(rowid), float(score), len(hits) + 1))
         if len(hits) >= k:
             break
     return hits

@@ -8,13 +8,13 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from panelqa.ingest.describe import MONTHS
 from panelqa.search.records import Filters, Query
+from panelqa.text.dates import MONTH_NAMES, MONTHS, financial_year_range, find_financial_years
+from panelqa.text.money import MENTIONS_MONEY
 
-__all__ = ["parse_query", "financial_year_range"]
+__all__ = ["parse_query"]
 
-_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
-_FY = re.compile(r"\b(20\d\d|19\d\d)\s*/\s*(\d\d)\b")
+_MONTH = rf"({MONTH_NAMES})"
 _SINCE = re.compile(rf"\b(?:since|after)\s+(?:{_MONTH}\s+)?((?:19|20)\d\d)\b", re.I)
 _BEFORE = re.compile(rf"\b(?:before|until|prior to|up to)\s+(?:{_MONTH}\s+)?((?:19|20)\d\d)\b", re.I)
 _YEAR = re.compile(r"(?<!\bfrom )(?<![\d/£$.,-])((?:19|20)\d\d)(?![\d/]|-\d)")  # "meet from 2014" is no filter
@@ -40,22 +40,15 @@ _KINDS = [
 ]
 
 
-def financial_year_range(start_year: int) -> tuple[date, date]:
-    """Financial year "2017/18" runs from 1 April 2017 to 31 March 2018."""
-    return date(start_year, 4, 1), date(start_year + 1, 3, 31)
-
-
 def parse_query(text: str, filters: Filters | None = None, bodies: tuple[str, ...] = ()) -> Query:
     """Read the date window, document type and body a question implies; explicit filters win."""
     filters = filters or Filters()
     since = until = None
     notes: list[str] = []
     search_text = text
-    if m := _FY.search(text):
-        start = int(m.group(1))
-        if int(m.group(2)) == (start + 1) % 100:
-            since, until = financial_year_range(start)
-            notes.append(f"papers dated in or covering {start}/{m.group(2)}")
+    if years := find_financial_years(text, short=False):
+        since, until = financial_year_range(years[0].value)
+        notes.append(f"papers dated in or covering {years[0].value}")
     if since is None and (m := _SINCE.search(text)):
         month = MONTHS[m.group(1).lower()] if m.group(1) else 1
         since = date(int(m.group(2)), month, 1)
@@ -66,7 +59,7 @@ def parse_query(text: str, filters: Filters | None = None, bodies: tuple[str, ..
         until = date.fromordinal(until.toordinal() - 1)
         notes.append(f"papers dated before {until.toordinal() and date.fromordinal(until.toordinal() + 1):%B %Y}")
     if since is None and until is None:
-        years = [int(y) for y in _YEAR.findall(_FY.sub(" ", text))]
+        years = [int(y) for y in _YEAR.findall(_without_financial_years(text))]
         if years:
             year = years[0]
             since, until = date(year, 1, 1), date(year, 12, 31)
@@ -92,6 +85,12 @@ def parse_query(text: str, filters: Filters | None = None, bodies: tuple[str, ..
     return replace(query, filter_note=note)
 
 
+def _without_financial_years(text: str) -> str:
+    for fy in reversed(find_financial_years(text, short=False)):
+        text = text[:fy.start] + " " + text[fy.end:]
+    return text
+
+
 def _span(since: date | None, until: date | None) -> str:
     if since and until:
         return f"{since.isoformat()} to {until.isoformat()}"
@@ -113,11 +112,10 @@ def _kind(text: str) -> str:
 
 
 _SIGNALS = {
-    "money": re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:pounds|million|m\b|k\b)", re.I),
+    "money": MENTIONS_MONEY,
     "commitment": re.compile(r"\bAction\s*:|\bRESOLVED\b|\bagreed\b|\bto (?:draft|circulate|write|produce|"
                              r"co-ordinate|coordinate|provide|send|bring|prepare)\b|\bwould (?:send|provide)\b", re.I),
-    "when": re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-                       r"December)\b|\bby the end of\b|\b\d{1,2}(?:st|nd|rd|th)\b", re.I),
+    "when": re.compile(rf"\b{MONTH_NAMES}\b|\bby the end of\b|\b\d{{1,2}}(?:st|nd|rd|th)\b", re.I),
 }
 _PERCENT_QUESTION = re.compile(r"\bpercent|\bshare\b|\bproportion\b|%", re.I)
 _PERCENT = re.compile(r"\d\s?%|\bper ?cent\b", re.I)

@@ -77,9 +77,16 @@ class Passage:
     kind: str = "paragraph"
     outside_filter: bool = False
     also_in: tuple[Citation, ...] = ()
+    source_url: str | None = None  # where the publisher's site serves the paper, when it was fetched from there
+
+    @property
+    def link(self) -> str:
+        """What a citation links to: the publisher's URL, else the file as ingested."""
+        return self.source_url or self.source
 
     def to_json(self) -> dict:
-        return {"rank": self.rank, "source": self.source, "title": self.title, "date": self.date,
+        return {"rank": self.rank, "source": self.source, "source_url": self.source_url, "title": self.title,
+                "date": self.date,
                 "doc_type": self.doc_type, "page": self.page, "page_end": self.page_end, "heading": self.heading,
                 "text": self.text, "score": round(self.score, 6), "outside_filter": self.outside_filter,
                 "also_in": [{"source": c.source, "page": c.page} for c in self.also_in]}
@@ -128,3 +135,25 @@ class Answer:
     def dumps(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False)
 
+
+
+@dataclass(frozen=True, slots=True)
+class PageImage:
+    """One page of an indexed paper as a PNG, with a passage's lines marked when they are on it."""
+
+    doc_id: str
+    page: int  # 1-based
+    page_count: int
+    png: bytes
+    marked: bool  # the passage has lines on this page, and they are drawn
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """Scores of a question set (`panelqa eval`), with what each question was answered."""
+
+    table: dict  # "overall" and per kind: metric -> value, as ../shared/eval/METRICS.md defines them
+    per_question: dict  # question id -> metric -> value
+    passages: dict  # question id -> passages as scored
+    answers: dict  # question id -> answer text
+    metrics: tuple[str, ...]  # the metric columns, in the order METRICS.md lists them

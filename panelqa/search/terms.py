@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import re
 
-STOP_WORDS = frozenset("""
-a about above after again against all am an and any are as at be because been before being below between both
-but by can could did do does doing down during each few for from further had has have having he her here hers
-him his how i if in into is it its itself just me more most my no nor not now of off on once only or other our
-out over own same she should so some such than that the their them then there these they this those through to
-too under until up very was we were what when where which while who whom why will with would you your
-much many get got give given also via per yet may might shall must us its it's did does
-""".split())
+from panelqa.text.stopwords import STOP_WORDS
+
 QUESTION_WORDS = frozenset("what which who whom whose when where why how was were did does do is are".split())
 _TOKEN = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9'’£%.,-]*[A-Za-z0-9%]|[A-Za-z0-9]")
 

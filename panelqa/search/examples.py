@@ -6,7 +6,8 @@ import re
 from collections import Counter
 
 from panelqa.search.index import SearchIndex
-from panelqa.search.terms import STOP_WORDS
+from panelqa.text.money import find_money
+from panelqa.text.stopwords import STOP_WORDS
 
 __all__ = ["example_questions"]
 
@@ -14,7 +15,6 @@ MAX_EXAMPLES = 3
 _GENERIC = frozenset("""towards received invested including include includes provided support supported
 delivery progress report plan update quarter year years item items page panel police crime commissioner
 minutes meeting members member chairman chair noted""".split())
-_MONEY = re.compile(r"£\s?\d")
 
 
 def _topics(texts: list[str], exclude: set[str]) -> list[str]:
@@ -32,9 +32,8 @@ def example_questions(index: SearchIndex) -> tuple[str, ...]:
     exclude = {w for b in index.bodies for w in b.lower().split()}
     years = Counter(d.date.year for d in index.documents.values() if d.date)
     fys = Counter(f.value for d in index.documents.values() for f in d.financial_years)
-    rows = index.execute("SELECT text FROM chunks")
-    texts = [r[0] for r in rows]
-    money = _topics([t for t in texts if _MONEY.search(t)], exclude)
+    texts = index.store.chunk_texts()
+    money = _topics([t for t in texts if find_money(t)], exclude)
     general = [t for t in _topics(texts, exclude) if t not in money[:1]]
     out = []
     if money:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Money", "find_money", "parse_amount", "format_pounds"]
+__all__ = ["Money", "find_money", "parse_amount", "format_pounds", "MENTIONS_MONEY"]
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MULT = r"(?:\s?(?:bn|billion|m|mn|million|k|thousand)\b)"
@@ -22,6 +22,8 @@ _AMOUNT = re.compile(
     rf"(?:(?P<sep>\s?[-–—]\s?{_POUND}?|\s+to\s+{_POUND}|(?(between)\s+and\s+{_POUND}?|(?!)))\s?"
     rf"(?P<num2>{_NUM})(?P<mult2>{_MULT})?(?!\d))?"
     rf"(?:\s+pounds\b)?", re.I)
+# a passage that talks in amounts: "£5", "2 million", "400k", "10 pounds" (wider than find_money: a hint, not a value)
+MENTIONS_MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:pounds|million|m\b|k\b)", re.I)
 # "400,000 pounds", "2 million pounds"
 _WORDS = re.compile(rf"(?<![\d£.,])(?P<num>{_NUM})(?P<mult>{_MULT})?\s+pounds\b", re.I)
 
