@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 export HF_HUB_OFFLINE := 1
 
-.PHONY: demo test install ingest app-dev lint clean bench
+.PHONY: demo test install ocr ingest app-dev lint clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,15 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-ingest: install
+# Scanned pages are read by Debian's Tesseract with English data: installed when missing and apt-get can run
+# (as root); otherwise this says how, and ingest indexes the pages that have a text layer.
+ocr:
+	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx eng; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -q && apt-get install -y -q tesseract-ocr tesseract-ocr-eng; \
+	else echo "Tesseract OCR is not installed, so scanned pages will not be read; install it with: sudo apt-get install tesseract-ocr tesseract-ocr-eng"; fi
+
+ingest: install ocr
 	$(BIN)/panelqa ingest corpus/ --index index/
 
 # Ends with the app serving the sample corpus on http://localhost:$(PORT)
@@ -32,7 +40,7 @@ demo: ingest
 app-dev: install
 	PANELQA_INDEX=index $(BIN)/streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto --server.runOnSave true
 
-test: install
+test: install ocr
 	$(BIN)/python -m pytest -q
 
 # Figures for the README's Performance section; CORPUS and QUESTIONS default to the shared dev set.

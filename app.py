@@ -6,14 +6,19 @@ Run: streamlit run app.py  (the index is $PANELQA_INDEX or index/). The pages li
 from __future__ import annotations
 
 import streamlit as st
+from PIL import Image
 
 TITLE = "panelqa: cited answers from Police and Crime Panel papers"
+# The favicon is drawn here: a ":material/...:" page icon is fetched from fonts.gstatic.com by the browser,
+# and the app makes no request outside the machine.
+ICON = Image.new("RGB", (32, 32), (31, 58, 96))
 
-st.set_page_config(page_title=TITLE, page_icon=":material/gavel:", layout="wide")
+st.set_page_config(page_title=TITLE, page_icon=ICON, layout="wide")
 
 pages = [
     st.Page("panelqa/app/ask_page.py", title="Ask", icon=":material/search:", default=True),
     st.Page("panelqa/app/papers_page.py", title="Papers", icon=":material/description:"),
+    st.Page("panelqa/app/timeline_page.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
     st.Page("panelqa/app/briefing_page.py", title=f"Briefing ({len(st.session_state.get('briefing', []))})",
             icon=":material/assignment:", url_path="briefing"),
 ]

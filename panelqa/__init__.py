@@ -15,7 +15,7 @@ _API = "panelqa.api"
 _SEARCH = "panelqa.search.records"
 _HOMES = {
     # calls (panelqa/api.py)
-    "ask": _API, "search": _API, "ingest": _API, "funding": _API, "commitments": _API, "find_pdfs": _API,
+    "ask": _API, "search": _API, "ingest": _API, "funding": _API, "commitments": _API, "timeline": _API, "find_pdfs": _API,
     "open_index": _API, "parse_question": _API, "documents": _API, "document_pdf": _API, "page_image": _API,
     "example_questions": _API, "evaluate": _API, "load_embedder": _API,
     "funding_total": "panelqa.reports.funding",
@@ -29,6 +29,8 @@ _HOMES = {
     "BatchReport": "panelqa.ingest.run", "FileReport": "panelqa.ingest.run",
     "StoredDocument": "panelqa.ingest.store", "Document": "panelqa.ingest.records",
     "FundingRow": "panelqa.reports.funding", "FundingTotal": "panelqa.reports.funding",
+    "Timeline": "panelqa.reports.timeline", "TimelineEntry": "panelqa.reports.timeline",
+    "Mention": "panelqa.reports.timeline",
     "CommitmentView": "panelqa.reports.commitments", "FollowUp": "panelqa.reports.commitments",
     "SearchIndex": "panelqa.search.index",
     # fetching papers from the publisher's site (panelqa/fetch)

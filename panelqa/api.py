@@ -8,19 +8,44 @@ opened index (`open_index`: the app's cached resource, `panelqa ask --batch`) pa
 
 from __future__ import annotations
 
+import functools
+import inspect
+import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
+from panelqa.errors import index_busy, index_damaged
 from panelqa.settings import Settings
 
-__all__ = ["ask", "search", "ingest", "funding", "commitments", "find_pdfs", "open_index", "parse_question",
+__all__ = ["ask", "search", "ingest", "funding", "commitments", "timeline", "find_pdfs", "open_index", "parse_question",
            "documents", "document_pdf", "page_image", "example_questions", "evaluate", "load_embedder",
            "DEFAULT_TOP_K"]
 
 DEFAULT_TOP_K = 5
 
 
+def _index_errors(fn):
+    """A database that SQLite cannot read, met in the middle of a query, reaches the user as one sentence
+    naming the index and the fix, never as a traceback."""
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged text column decodes as neither
+            given = signature.bind_partial(*args, **kwargs).arguments
+            index = given.get("index")
+            folder = index.index_dir if index is not None else Settings.resolve(given.get("index_dir")).index_dir
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise index_busy(folder) from exc
+            raise index_damaged(folder, exc) from exc
+
+    return wrapper
+
+
+@_index_errors
 def ask(question: str, index_dir: str | Path | None = None, *, top_k: int = DEFAULT_TOP_K, filters=None,
         model: str | None = None, question_id: str | None = None, index=None):
     """An extractive answer quoting the passages it cites (an `Answer`), and the passages."""
@@ -30,6 +55,7 @@ def ask(question: str, index_dir: str | Path | None = None, *, top_k: int = DEFA
                      question_id=question_id)
 
 
+@_index_errors
 def search(question: str, index_dir: str | Path | None = None, *, top_k: int = DEFAULT_TOP_K, filters=None,
            model: str | None = None, index=None):
     """Ranked passages (`Passage`) for a question, each with document, date and pages."""
@@ -39,6 +65,7 @@ def search(question: str, index_dir: str | Path | None = None, *, top_k: int = D
     return list(retrieve_passages(index, parse_question(question, index=index, filters=filters), top_k))
 
 
+@_index_errors
 def open_index(index_dir: str | Path | None = None, model: str | None = None, *, embedder=None):
     """The index loaded for searching (a `SearchIndex`), kept open and reopened when its files change.
 
@@ -50,6 +77,7 @@ def open_index(index_dir: str | Path | None = None, model: str | None = None, *,
     return open_search_index(settings.index_dir, settings.model, embedder)
 
 
+@_index_errors
 def parse_question(question: str, index_dir: str | Path | None = None, *, filters=None, index=None):
     """What a question implies (a `Query`): its kind, search words and date, type and body window."""
     from panelqa.search.query import parse_query
@@ -58,6 +86,7 @@ def parse_question(question: str, index_dir: str | Path | None = None, *, filter
     return parse_query(question, filters, index.bodies)
 
 
+@_index_errors
 def documents(index_dir: str | Path | None = None, *, index=None):
     """The indexed documents (`StoredDocument`), with chunk counts and files, in date order."""
     if index is not None:
@@ -68,6 +97,7 @@ def documents(index_dir: str | Path | None = None, *, index=None):
         return store.documents()
 
 
+@_index_errors
 def document_pdf(doc_id: str, index_dir: str | Path | None = None, *, index=None) -> Path | None:
     """The file of an indexed document if it is still where it was ingested and unchanged, else None.
 
@@ -77,6 +107,7 @@ def document_pdf(doc_id: str, index_dir: str | Path | None = None, *, index=None
     return (index or open_index(index_dir)).pdf_path(doc_id)
 
 
+@_index_errors
 def page_image(doc_id: str, page: int, chunk_id: str | None = None, index_dir: str | Path | None = None, *,
                index=None, resolution: int | None = None):
     """One page of an indexed paper as a `PageImage` (PNG), the chunk's lines marked; None if the file is gone."""
@@ -94,6 +125,7 @@ def page_image(doc_id: str, page: int, chunk_id: str | None = None, index_dir: s
     return PageImage(doc_id, page, count, png, bool(boxes))
 
 
+@_index_errors
 def example_questions(index_dir: str | Path | None = None, *, index=None) -> tuple[str, ...]:
     """A few questions the indexed papers can answer, built from what they talk about most."""
     from panelqa.search.examples import example_questions as examples
@@ -101,6 +133,7 @@ def example_questions(index_dir: str | Path | None = None, *, index=None) -> tup
     return examples(index or open_index(index_dir))
 
 
+@_index_errors
 def evaluate(questions: str | Path, index_dir: str | Path | None = None, *, model: str | None = None):
     """Scores of a JSONL question set with gold pages (an `Evaluation`): hit@1, hit@5, mrr@10, snip@5, ans."""
     from panelqa.search.evaluate import evaluate as run
@@ -108,6 +141,7 @@ def evaluate(questions: str | Path, index_dir: str | Path | None = None, *, mode
     return run(open_index(index_dir, model), questions)
 
 
+@_index_errors
 def load_embedder(model: str | None = None):
     """The embedding model, loaded once per process: pass it to `open_index` to share it."""
     from panelqa.ingest.embed import load_embedder as load
@@ -115,17 +149,21 @@ def load_embedder(model: str | None = None):
     return load(Settings.resolve(None, model).model)
 
 
+@_index_errors
 def ingest(paths: Iterable[str | Path], index_dir: str | Path | None = None, *, model: str | None = None,
            prune: bool = False, workers: int | None = None, embedder=None,
-           on_file: Callable | None = None):
-    """Bring the index up to date with these PDF files and folders; a `BatchReport` with one line per file."""
+           on_file: Callable | None = None, rebuild: bool = False, on_wait: Callable[[str], None] | None = None):
+    """Bring the index up to date with these PDF files and folders; a `BatchReport` with one line per file.
+    rebuild: set a damaged index's files aside and build it again; on_wait: told when another ingest is
+    writing to the same index and this one waits for it."""
     from panelqa.ingest.run import DEFAULT_WORKERS, ingest_paths
 
     settings = Settings.resolve(index_dir, model)
     return ingest_paths(paths, settings, prune=prune, embedder=embedder, workers=workers or DEFAULT_WORKERS,
-                        on_file=on_file)
+                        on_file=on_file, rebuild=rebuild, on_wait=on_wait)
 
 
+@_index_errors
 def find_pdfs(paths: Iterable[str | Path]) -> list[Path]:
     """The PDF files an ingest of these paths would read."""
     from panelqa.ingest.run import find_pdfs as find
@@ -133,6 +171,7 @@ def find_pdfs(paths: Iterable[str | Path]) -> list[Path]:
     return find(paths)
 
 
+@_index_errors
 def funding(index_dir: str | Path | None = None, *, year: int | None = None, search: str | None = None,
             recipient: str | None = None, model: str | None = None):
     """Funding ledger rows (`FundingRow`), in paper and page order or best match first when searching."""
@@ -142,6 +181,7 @@ def funding(index_dir: str | Path | None = None, *, year: int | None = None, sea
     return funding_rows(settings.index_dir, year=year, search=search, recipient=recipient, model=settings.model)
 
 
+@_index_errors
 def commitments(index_dir: str | Path | None = None, *, owner: str | None = None, since: date | None = None,
                 search: str | None = None, model: str | None = None, follow_ups: bool = True):
     """Commitments (`CommitmentView`) in date order or best match first, each with possible follow-ups."""
@@ -150,3 +190,12 @@ def commitments(index_dir: str | Path | None = None, *, owner: str | None = None
     settings = Settings.resolve(index_dir, model)
     return commitment_rows(settings.index_dir, owner=owner, since=since, search=search, model=settings.model,
                            follow_ups=follow_ups)
+
+
+@_index_errors
+def timeline(matter: str, index_dir: str | Path | None = None, *, since: date | None = None,
+             until: date | None = None, body: str | None = None, model: str | None = None, index=None):
+    """Every paper where a matter came up, oldest first, with the sentences that mention it (`Timeline`)."""
+    from panelqa.reports.timeline import build_timeline
+
+    return build_timeline(index or open_index(index_dir, model), matter, since=since, until=until, body=body)

@@ -15,3 +15,18 @@ class IndexMismatch(PanelqaError):
 
 class NoIndex(PanelqaError):
     """The folder holds no index yet; ingest some papers first."""
+
+
+class IndexDamaged(PanelqaError):
+    """A file of the index is damaged beyond what panelqa can rebuild by itself."""
+
+
+def index_damaged(index_dir, detail) -> IndexDamaged:
+    """The one sentence for a damaged index database: which file, what SQLite said, how to rebuild it."""
+    return IndexDamaged(f"The index database {index_dir}/panelqa.db is damaged ({detail}); rebuild it with "
+                        f"\"panelqa ingest --rebuild <your papers> --index {index_dir}\".")
+
+
+def index_busy(index_dir) -> PanelqaError:
+    return PanelqaError(f"The index {index_dir}/ stayed locked by another writer for over 30 s; "
+                        "try again when its ingest has finished.")

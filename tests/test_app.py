@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from panelqa import api, stem
 from panelqa.app.briefing import BriefingItem, Reference, briefing_markdown
-from panelqa.app.cards import highlight
+from panelqa.app.cards import highlight, plain
 from panelqa.app.papers_page import _safe_name
 from panelqa.app.resources import NO_PAPERS
 
@@ -113,7 +113,7 @@ def test_empty_or_missing_index_shows_one_sentence_of_guidance(tmp_path, monkeyp
     for index_dir in (tmp_path / "missing", make_index(tmp_path / "empty", [])):
         at = _app(index_dir, monkeypatch)
         assert not at.exception
-        assert [i.value for i in at.info] == [NO_PAPERS]
+        assert [i.value for i in at.info] == [plain(NO_PAPERS)]  # shown literally: paths are not Markdown
 
 
 def test_script_in_a_paper_is_shown_as_text(script_index, monkeypatch):
@@ -138,7 +138,7 @@ def test_papers_page_lists_documents_and_searches_titles(sample_index, monkeypat
 
 def test_upload_ingests_good_files_and_reports_the_bad_one(tmp_path, monkeypatch, make_pdf):
     at = _app(tmp_path / "index", monkeypatch)
-    assert [i.value for i in at.info] == [NO_PAPERS]
+    assert [i.value for i in at.info] == [plain(NO_PAPERS)]
     at.switch_page("panelqa/app/papers_page.py").run()
     good = make_pdf(tmp_path / "good.pdf", ["\n".join(["Thames Valley Police and Crime Panel, 5 May 2021.",
                                               "Item 3. The Panel noted 12,000 pounds for cycle theft prevention."])])

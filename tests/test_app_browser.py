@@ -37,8 +37,12 @@ def _free_port() -> int:
 @pytest.fixture
 def served_app(sample_index, tmp_path):
     """`streamlit run app.py` on the sample index; yields its URL and stops it afterwards."""
+    yield from _serve(sample_index, tmp_path)
+
+
+def _serve(index_dir: Path, tmp_path: Path):
     port = _free_port()
-    env = {**os.environ, "PANELQA_INDEX": str(sample_index), "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PANELQA_INDEX": str(index_dir), "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     log = (tmp_path / "streamlit.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
@@ -91,6 +95,8 @@ def test_ask_in_a_real_browser_and_show_the_page(served_app, shots):
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         try:
             page = browser.new_page(viewport=LAPTOP)
+            requested: list[str] = []
+            page.on("request", lambda request: requested.append(request.url))
             page.goto(served_app)
             page.get_by_label("Ask the papers a question (Enter to ask)").wait_for(timeout=ANSWER_TIMEOUT_MS)
             page.screenshot(path=shots / "1-start.png")
@@ -113,6 +119,9 @@ def test_ask_in_a_real_browser_and_show_the_page(served_app, shots):
             page.wait_for_timeout(300)
             page.screenshot(path=shots / "4-show-on-page.png")
 
+            outside = sorted({u for u in requested if not u.startswith((served_app, "data:", "blob:"))})
+            assert outside == [], f"the app asked hosts outside the machine: {outside}"
+
             narrow = browser.new_page(viewport=NARROW)
             narrow.goto(served_app)
             _ask(narrow, HEADLINE)
@@ -123,3 +132,40 @@ def test_ask_in_a_real_browser_and_show_the_page(served_app, shots):
     saved = sorted(p.name for p in shots.glob("*.png"))
     assert saved == ["1-start.png", "2-answer.png", "3-passages.png", "4-show-on-page.png", "5-narrow.png"]
     print(f"screenshots in {shots}")
+
+
+MARKUP_NAME = "2019-03-01 Panel minutes ![pic](x.png) [click](evil.html) <img src=x onerror=alert(1)> _x_.pdf"
+
+
+@pytest.fixture
+def markup_app(tmp_path, make_pdf, make_index):
+    """An index of a paper whose file name is Markdown and HTML, moved away after ingest (so the app warns)."""
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    pdf = make_pdf(papers / MARKUP_NAME, ["Thames Valley Police and Crime Panel, minutes of 1 March 2019.\n"
+                                          "Item 4. The Panel noted knife crime funding of £25,000 for youth work."])
+    index = make_index(tmp_path / "index", [pdf])
+    pdf.rename(tmp_path / "moved.pdf")
+    yield from _serve(index, tmp_path)
+
+
+def test_a_file_name_with_markdown_and_html_is_shown_as_text(markup_app):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (pip install playwright)")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            page = browser.new_page(viewport=LAPTOP)
+            requested: list[str] = []
+            page.on("request", lambda request: requested.append(request.url))
+            page.goto(markup_app)
+            _ask(page, "knife crime funding for youth work")
+            page.get_by_role("button", name=re.compile(r"^Show on page")).first.click()
+            alert = page.locator('[data-testid="stAlert"]').filter(has_text="no longer where it was indexed").first
+            alert.wait_for(timeout=30_000)
+            text = alert.inner_text()
+            assert "![pic](x.png) [click](evil.html) <img src=x onerror=alert(1)> _x_.pdf" in text, text
+            assert alert.locator("img, a, em").count() == 0, "the file name was rendered as markup"
+        finally:
+            browser.close()
+    assert not any(u.endswith(("x.png", "evil.html")) or "/x" == u[-2:] for u in requested), requested

@@ -10,8 +10,9 @@ import streamlit as st
 
 from panelqa import api
 from panelqa.app.briefing import item_from_answer, item_from_passage
-from panelqa.app.cards import CARD_CSS, answer_html, filters_text, pages_label, passage_html, query_stems
+from panelqa.app.cards import CARD_CSS, answer_html, filters_text, pages_label, passage_html, plain, query_stems
 from panelqa.app.resources import current_index
+from panelqa.errors import PanelqaError
 from panelqa.search.records import Answer, Filters, Passage
 
 if TYPE_CHECKING:
@@ -167,7 +168,8 @@ def _viewer(index: SearchIndex, p: Passage) -> None:
     doc = index.documents[p.doc_id]
     pdf = api.document_pdf(p.doc_id, index=index)
     if pdf is None:
-        st.warning(f"This paper's file is no longer where it was indexed ({doc.source}); ingest it again to see it.")
+        st.warning(f"This paper's file is no longer where it was indexed ({plain(doc.source)}); "
+                   "ingest it again to see it.")
         return
     page = st.session_state.view["page"]
     last = doc.page_count
@@ -181,7 +183,8 @@ def _viewer(index: SearchIndex, p: Passage) -> None:
                            key=f"dl-{p.chunk_id}", width="stretch")
     image = _page_image(index, index.stamp, p.doc_id, p.chunk_id, page)
     if image is None:
-        st.warning(f"This paper's file is no longer where it was indexed ({doc.source}); ingest it again to see it.")
+        st.warning(f"This paper's file is no longer where it was indexed ({plain(doc.source)}); "
+                   "ingest it again to see it.")
         return
     marked = "the passage is marked" if image.marked else "the passage is not on this page"
     st.image(image.png, caption=f"Page {page} of {last}; {marked}.", width=PAGE_WIDTH_PX)
@@ -217,7 +220,7 @@ def _results(index: SearchIndex, answer: Answer) -> None:
             st.button("Answer is in the briefing" if done else "Add answer to briefing", key="brief-answer",
                       on_click=_add_to_briefing, args=(item,), disabled=done)
     else:
-        st.warning(NOT_ANSWERED if answer.passages else answer.note)
+        st.warning(NOT_ANSWERED if answer.passages else plain(answer.note))
     if answer.passages:
         st.subheader("Passages")
     stems = query_stems(answer.query)
@@ -228,7 +231,7 @@ def _results(index: SearchIndex, answer: Answer) -> None:
 def main() -> None:
     state = current_index()
     if state.index is None:
-        st.info(state.message)
+        st.info(plain(state.message))
         return
     index = state.index
     st.html(CARD_CSS)
@@ -250,8 +253,12 @@ def main() -> None:
     st.html(f'<div style="color:#444;font-size:0.9rem">{escape(active)}</div>')
     if not question:
         return
-    with st.spinner("Searching the papers..."):
-        answer = _answer(index, question, filters)
+    try:
+        with st.spinner("Searching the papers..."):
+            answer = _answer(index, question, filters)
+    except PanelqaError as exc:  # e.g. the index was damaged after it was opened: one sentence, no traceback
+        st.error(plain(str(exc)))
+        return
     _results(index, answer)
 
 

@@ -8,9 +8,9 @@ from datetime import date
 from html import escape
 
 from panelqa import content_terms, stem
-from panelqa.search.records import Answer, Citation, Passage, Query
+from panelqa.search.records import Answer, Citation, Passage, Query, page_label
 
-__all__ = ["query_stems", "highlight", "pages_label", "citation_text", "answer_html", "passage_html",
+__all__ = ["plain", "query_stems", "highlight", "pages_label", "citation_text", "answer_html", "passage_html",
            "filters_text", "CARD_CSS", "nice_date"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d[\d,]*(?:\.\d+)?")
@@ -29,6 +29,15 @@ CARD_CSS = """
 .pq-answer .pq-sources {color: #444; font-size: 0.85rem; margin-top: 0.6rem;}
 </style>
 """
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$])")
+
+
+def plain(text: str) -> str:
+    """Text from a paper or a file name, made literal for Streamlit's Markdown widgets (st.warning, st.error):
+    "![x](y)" or "<img>" in a file name is shown as written, never loaded or linked."""
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def query_stems(query: Query) -> frozenset[str]:
@@ -60,11 +69,12 @@ def nice_date(iso: str | None) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def pages_label(page: int, page_end: int) -> str:
-    return f"p. {page}" if page == page_end else f"pp. {page}-{page_end}"
+def pages_label(page: int, page_end: int, ocr_confidence: float | None = None) -> str:
+    return page_label(page, page_end, ocr_confidence)
 
 
-def citation_text(title: str, body: str | None, iso_date: str | None, page: int, page_end: int) -> str:
+def citation_text(title: str, body: str | None, iso_date: str | None, page: int, page_end: int,
+                  ocr_confidence: float | None = None) -> str:
     """A full reference: title, body, date, page."""
     parts = [title]
     if body and body.lower() not in title.lower():
@@ -72,22 +82,22 @@ def citation_text(title: str, body: str | None, iso_date: str | None, page: int,
     when = nice_date(iso_date)
     if when not in title:
         parts.append(when)
-    parts.append(pages_label(page, page_end))
+    parts.append(pages_label(page, page_end, ocr_confidence))
     return ", ".join(parts)
 
 
 def passage_reference(p: Passage) -> str:
-    return citation_text(p.title, p.body, p.date, p.page, p.page_end)
+    return citation_text(p.title, p.body, p.date, p.page, p.page_end, p.ocr_confidence)
 
 
 def _also(c: Citation) -> str:
-    return f"{c.title or c.source}, {nice_date(c.date)}, {pages_label(c.page, c.page_end)}"
+    return f"{c.title or c.source}, {nice_date(c.date)}, {c.pages}"
 
 
 def passage_html(p: Passage, stems: frozenset[str]) -> str:
     """One card: number, title, date, type, pages, heading path, highlighted text, 'also in'."""
     kind = (p.doc_type or "paper").replace("_", " ")
-    meta = " · ".join([nice_date(p.date), kind, pages_label(p.page, p.page_end)] + ([p.body] if p.body else []))
+    meta = " · ".join([nice_date(p.date), kind, p.pages] + ([p.body] if p.body else []))
     parts = [
         '<div class="pq-card">',
         f'<div><span class="pq-num">[{p.rank}]</span><strong>{escape(p.title)}</strong></div>',
@@ -110,7 +120,7 @@ def answer_html(answer: Answer) -> str:
     lines = []
     for line in answer.lines:
         p = by_rank.get(line.citation)
-        page = f", {pages_label(p.page, p.page_end)}" if p else ""
+        page = f", {p.pages}" if p else ""
         lines.append(f'<p>{escape(line.text)} <span class="pq-cite">[{line.citation}{page}]</span></p>')
     if answer.total_pounds is not None and len(answer.lines) > 1:
         lines.append(f"<p><strong>Total of the amounts listed: £{answer.total_pounds:,.0f}.</strong></p>")

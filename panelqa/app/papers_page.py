@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from panelqa import api
+from panelqa.app.cards import plain
 from panelqa.app.resources import current_index, embedder, settings
 from panelqa.cli.ingest_format import format_file_line, format_summary  # the same report as `panelqa ingest`
 from panelqa.errors import PanelqaError
@@ -40,7 +41,7 @@ def _table(state) -> None:
     """The list of papers; a fragment, so typing in its search box reruns only the table."""
     stored = api.documents(index=state.index) if state.index else []
     if not stored:
-        st.info(state.message)
+        st.info(plain(state.message))
         return
     search_col, sort_col = st.columns([3, 1], vertical_alignment="bottom")
     needle = search_col.text_input("Search titles", key="papers_search", placeholder="type part of a title",
@@ -86,8 +87,11 @@ def _upload() -> None:
             batch = api.ingest(paths, config.index_dir, model=config.model, embedder=embedder(config.model), workers=1,
                                on_file=on_file)
         except PanelqaError as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
             return
+        for report in batch.files:  # a file that could not be read is reported, not kept in the uploads folder
+            if report.status == "failed" and Path(report.path).parent == folder:
+                Path(report.path).unlink(missing_ok=True)
         st.session_state.upload_report = "\n".join(lines + [format_summary(batch)])
         st.session_state.upload_round = n + 1
         st.rerun()

@@ -32,7 +32,7 @@ def format_time(ts: float) -> str:
 
 
 def _pages(p) -> str:
-    return f"p. {p.page}" if p.page == p.page_end else f"pp. {p.page}-{p.page_end}"
+    return p.pages
 
 
 def _excerpt(text: str) -> str:

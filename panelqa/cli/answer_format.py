@@ -8,8 +8,7 @@ from panelqa.search.records import Answer, Passage
 
 
 def format_passage(p: Passage) -> str:
-    pages = f"p. {p.page}" if p.page == p.page_end else f"pp. {p.page}-{p.page_end}"
-    meta = " | ".join(x for x in (p.date or "undated", (p.doc_type or "").replace("_", " "), pages) if x)
+    meta = " | ".join(x for x in (p.date or "undated", (p.doc_type or "").replace("_", " "), p.pages) if x)
     head = f"[{p.rank}] {p.title} ({meta})"
     if p.outside_filter:
         head += "  [outside the filter]"
@@ -19,7 +18,7 @@ def format_passage(p: Passage) -> str:
     for line in p.text.split("\n"):  # one bullet, row or paragraph per line, as in the paper
         lines.append(textwrap.indent(textwrap.fill(" ".join(line.split()), 100, subsequent_indent="  "), "    "))
     for c in p.also_in:
-        lines.append(f"    also in: {c.source}, p. {c.page}")
+        lines.append(f"    also in: {c.source}, {c.pages}")
     return "\n".join(lines)
 
 

@@ -19,6 +19,7 @@ from panelqa.errors import PanelqaError
 from panelqa.settings import Settings
 from panelqa.vocab import DOC_TYPES
 
+YEAR_MIN, YEAR_MAX = 1900, 2100  # papers of public bodies; "--year 99999" is a typing slip, said as such
 INDEX_HELP = "Index folder (default: $PANELQA_INDEX or index/)."
 MODEL_HELP = "Embedding model name or local folder (default: $PANELQA_MODEL or all-MiniLM-L6-v2)."
 
@@ -46,7 +47,8 @@ cli.add_command(alerts)
 
 @cli.command()
 @click.option("--index", "index_dir", type=click.Path(file_okay=False), help=INDEX_HELP)
-@click.option("--year", type=int, help="Papers dated in this year (or, undated, covering an overlapping FY).")
+@click.option("--year", type=click.IntRange(YEAR_MIN, YEAR_MAX),
+              help="Papers dated in this year (or, undated, covering an overlapping FY).")
 @click.option("--search", "search_text", help="Rows matching these words or this meaning.")
 @click.option("--recipient", help="Rows whose recipient contains this text.")
 @click.option("--group-by", type=click.Choice(["recipient", "section"]), help="Group rows; a total for each.")
@@ -101,8 +103,10 @@ def _emit(rows, as_json: bool, as_csv: bool, plain, to_json, to_csv) -> None:
 @click.option("--model", help=MODEL_HELP)
 @click.option("--prune", is_flag=True, help="Remove documents whose files are gone.")
 @click.option("--workers", type=int, default=None, help="Parallel file readers (default: cores, at most 4).")
+@click.option("--rebuild", is_flag=True,
+              help="Set the index's files aside (a damaged database) and build it again from these papers.")
 def ingest(paths: tuple[str, ...], index_dir: str | None, model: str | None, prune: bool,
-           workers: int | None) -> None:
+           workers: int | None, rebuild: bool) -> None:
     """Index PDF files and folders (recursively); unchanged files are skipped.
 
     Example: panelqa ingest corpus/ --index index/
@@ -115,12 +119,13 @@ def ingest(paths: tuple[str, ...], index_dir: str | None, model: str | None, pru
                            item_show_func=lambda r: r.path if r else "") as bar:
 
         def on_file(report) -> None:
-            if report.status != "pruned":
+            if report.status not in ("pruned", "skipped"):  # the bar counts the regular files found
                 bar.update(1, report)
             if report.status != "unchanged":
                 click.echo(format_file_line(report))
 
-        result = api.ingest(paths, index_dir, model=model, prune=prune, on_file=on_file, workers=workers)
+        result = api.ingest(paths, index_dir, model=model, prune=prune, on_file=on_file, workers=workers,
+                            rebuild=rebuild, on_wait=lambda message: click.echo(message, err=True))
     click.echo("", err=True)
     click.echo(format_summary(result))
 
@@ -168,7 +173,8 @@ def _filters(year, since, until, doc_type):
 @click.option("--index", "index_dir", type=click.Path(file_okay=False), help=INDEX_HELP)
 @click.option("--model", help=MODEL_HELP)
 @click.option("--top-k", default=5, show_default=True, help="Passages to return.")
-@click.option("--year", type=int, help="Only papers dated in this year or covering an overlapping financial year.")
+@click.option("--year", type=click.IntRange(YEAR_MIN, YEAR_MAX),
+              help="Only papers dated in this year or covering an overlapping financial year.")
 @click.option("--since", help="Only papers dated on or after YYYY-MM-DD.")
 @click.option("--until", help="Only papers dated on or before YYYY-MM-DD.")
 @click.option("--type", "doc_type", type=click.Choice(DOC_TYPES), help="Only papers of this type.")
@@ -199,11 +205,35 @@ def _read_batch(handle) -> list[tuple[str | None, str]]:
             continue
         try:
             record = json.loads(line)
-            items.append((record.get("id"), record["question"]))
-        except (ValueError, KeyError, AttributeError) as exc:
+            question = record["question"]
+            if not isinstance(question, str) or not question.strip():
+                raise ValueError("the question is not text")
+            items.append((record.get("id"), question))
+        except (ValueError, KeyError, AttributeError, TypeError) as exc:
             raise PanelqaError(f"{handle.name}, line {n}: expected {{\"id\": ..., \"question\": ...}}; "
                                "fix that line.") from exc
     return items
+
+
+@cli.command()
+@click.argument("matter")
+@click.option("--index", "index_dir", type=click.Path(file_okay=False), help=INDEX_HELP)
+@click.option("--model", help=MODEL_HELP)
+@click.option("--since", help="Only papers dated on or after YYYY-MM-DD.")
+@click.option("--until", help="Only papers dated on or before YYYY-MM-DD.")
+@click.option("--body", help="Only papers of this body (as `panelqa docs` names it).")
+@click.option("--json", "as_json", is_flag=True, help="Print the timeline as one JSON object.")
+def timeline(matter, index_dir, model, since, until, body, as_json) -> None:
+    """Every meeting where MATTER came up, oldest first: date, paper, page and the sentence.
+
+    Example: panelqa timeline "Buddi tags" --since 2018-01-01
+    """
+    from panelqa import api
+    from panelqa.cli.timeline_format import format_timeline
+
+    filters = _filters(None, since, until, None)
+    result = api.timeline(matter, index_dir, since=filters.since, until=filters.until, body=body, model=model)
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else format_timeline(result))
 
 
 @cli.command(name="eval")

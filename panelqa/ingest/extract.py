@@ -6,10 +6,13 @@ import functools
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-from panelqa.errors import UnreadableFile
-from panelqa.ingest.records import Block, Page
+from panelqa.errors import PanelqaError, UnreadableFile
+from panelqa.ingest.ocr import OCR_DPI, OcrSetup
+from panelqa.ingest.records import Block, OcrPage, Page
 
 __all__ = ["extract_pages", "sniff_pdf", "table_row_text", "render_page"]
 
@@ -18,8 +21,12 @@ log = logging.getLogger(__name__)
 DEFAULT_MARGIN_SHARE = 0.1  # top and bottom tenth of a page hold running headers and footers
 DEFAULT_REPEAT_SHARE = 0.5  # a margin line on at least half the pages is a running header/footer
 MIN_TABLE_ROWS = 2
+MIN_TEXT_LETTERS = 20  # a page with fewer letters in its text layer is a scan (or a stamp on one): OCR reads it
+OCR_HEADING_RATIO = 1.25  # an OCR line this much taller than the page's median line is set bigger; any less is
+#                          glyph-height noise (ascenders, descenders), and the line gets the body size
 MIN_TABLE_COLS = 2
-EXTRACTOR_VERSION = 1  # bump when extraction or description changes what a page or a document holds
+EXTRACTOR_VERSION = 3  # bump when extraction or description changes what a page or document holds; 2: OCR;
+#                       3: OCR turns scans that lie upside down or sideways
 X_TOLERANCE = 3.0  # pdfplumber's default: a wider gap between characters starts a new word
 Y_TOLERANCE = 3.0  # pdfplumber's default: characters whose tops differ less share a line
 MIN_GRID_EDGES = 4  # a grid of two cells has at least four ruling lines
@@ -56,15 +63,23 @@ def sniff_pdf(path: Path) -> None:
     raise UnreadableFile(f"{path}: not a PDF (it is {kind}); {fix}.")
 
 
-def extract_pages(path: Path) -> list[Page]:
+# watch(event, page, value) follows a reader: ("page", page, pages in the file) before each page is read, and
+# ("clipped", page, characters on it) when a page holds more characters than are read
+Watch = Callable[[str, int, int], None]
+
+
+def extract_pages(path: Path, ocr: OcrSetup | None = None, *, max_pages: int | None = None,
+                  max_page_chars: int | None = None, watch: Watch | None = None) -> list[Page]:
     """Read every page: text lines in reading order, tables as whole blocks, word boxes.
 
     Text, fonts, word boxes and ruling lines come from PDFium (fast); pdfplumber's grid finder turns the
     ruling lines into table cells. Only rotated pages are parsed by pdfplumber, which reads them whole.
+    With an OCR setup, a page without a usable text layer is read by Tesseract (see ocr.py).
+    Pages past max_pages are not read, nor characters past max_page_chars on a page: watch hears of both.
     """
     sniff_pdf(path)
     try:
-        pages = _read_document(path)
+        pages = _read_document(path, ocr, max_pages, max_page_chars, watch)
     except UnreadableFile:
         raise
     except Exception as exc:  # PDFium and pdfminer raise many kinds; each means the same to a user
@@ -75,30 +90,106 @@ def extract_pages(path: Path) -> list[Page]:
     return _join_split_tables(pages)
 
 
-def _read_document(path: Path) -> list[Page]:
+def _read_document(path: Path, ocr: OcrSetup | None, max_pages: int | None = None, max_chars: int | None = None,
+                   watch: Watch | None = None) -> list[Page]:
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(path)
     plumber = None
+    reader = _OcrReader(ocr) if ocr is not None else None
     try:
         pages = []
-        for number in range(1, len(pdf) + 1):
+        total = len(pdf)
+        for number in range(1, min(total, max_pages or total) + 1):
+            if watch is not None:
+                watch("page", number, total)
             page = pdf[number - 1]
             try:
                 if page.get_rotation():
                     import pdfplumber  # imported here: search and the app use this module without it
 
                     plumber = plumber or pdfplumber.open(path)
-                    pages.append(_read_page(plumber.pages[number - 1]))
+                    read = _read_page(plumber.pages[number - 1])
                 else:
-                    pages.append(_read_pdfium_page(page, number, grids=_ruling_grids(page)))
+                    read = _read_pdfium_page(page, number, grids=_ruling_grids(page), max_chars=max_chars,
+                                             watch=watch)
+                if reader is not None and _letters(read.text) < MIN_TEXT_LETTERS:
+                    read = reader.read(page, read)
+                pages.append(read)
             finally:
                 page.close()
         return pages
     finally:
         if plumber is not None:
             plumber.close()
+        if reader is not None:
+            reader.close()
         pdf.close()
+
+
+def _letters(text: str) -> int:
+    return sum(1 for c in text if c.isalpha())
+
+
+class _OcrReader:
+    """Reads pages without a usable text layer with Tesseract, through the index's cache of page hashes."""
+
+    def __init__(self, setup: OcrSetup):
+        self.setup = setup
+        self._cache = None
+
+    def read(self, pdfium_page, read: Page) -> Page:
+        from panelqa.ingest.ocr import image_key, is_blank, read_image, result_from_json, result_to_json
+
+        image = pdfium_page.render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+        if is_blank(image):
+            return read
+        if self.setup.tesseract is None:
+            return replace(read, ocr=OcrPage("unavailable"))
+        key = image_key(image, self.setup.engine)
+        stored = self.cache.get(key) if self.cache is not None else None
+        if stored is not None:
+            result, seconds = result_from_json(stored), 0.0
+        else:
+            try:
+                result = read_image(image, self.setup)
+            except PanelqaError as exc:
+                log.warning("page %d not read by OCR: %s", read.page, exc)
+                return replace(read, ocr=OcrPage("failed"))
+            seconds = result.seconds
+            if self.cache is not None:
+                self.cache.put(key, result_to_json(result))
+        text = " ".join(line.text for line in result.lines)
+        if _letters(text) <= _letters(read.text):
+            return read  # nothing more on the image than in the text layer
+        if result.confidence < self.setup.min_confidence:
+            return replace(read, ocr=OcrPage("too_faint", result.confidence, seconds, cached=stored is not None))
+        sizes = [_glyph_height(line) for line in result.lines]
+        body = sorted(sizes)[len(sizes) // 2]
+        blocks = tuple(Block(kind="line", text=_clean(line.text), box=line.box,
+                             size=round(size, 1) if size >= OCR_HEADING_RATIO * body else round(body, 1))
+                       for line, size in zip(result.lines, sizes, strict=True))
+        words = tuple(w[:5] for line in result.lines for w in line.words)
+        return replace(read, blocks=blocks, words=words,
+                       ocr=OcrPage("read", result.confidence, seconds, cached=stored is not None))
+
+    @property
+    def cache(self):
+        if self._cache is None and self.setup.cache_db:
+            from panelqa.ingest.store import OcrCache
+
+            self._cache = OcrCache(self.setup.cache_db)
+        return self._cache
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+
+
+def _glyph_height(line) -> float:
+    """The median height of a line's words: Tesseract's boxes hug the glyphs, so this stands in for font size."""
+    heights = sorted(w[4] - w[2] for w in line.words)
+    return heights[len(heights) // 2]
 
 
 def _explain(path: Path, exc: Exception) -> str:
@@ -106,9 +197,22 @@ def _explain(path: Path, exc: Exception) -> str:
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
     name = type(inner).__name__
     text = f"{name}: {inner}".lower()
-    if "password" in text or "encrypt" in text:
+    # PDFium's last error outlives the document it was set for, so a reader that just met a locked file would call
+    # the next unreadable one locked too: only a file with an /Encrypt entry is
+    if ("password" in text or "encrypt" in text) and _has_encrypt_entry(path):
         return f"{path}: the PDF is password-protected; save an unprotected copy and ingest that."
     return f"{path}: damaged or truncated PDF ({name}); download or export it again."
+
+
+def _has_encrypt_entry(path: Path) -> bool:
+    """Whether the bytes hold an /Encrypt key, read a block at a time."""
+    tail = b""
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            if b"/Encrypt" in tail + block:
+                return True
+            tail = block[-16:]
+    return False
 
 
 def _read_page(page) -> Page:
@@ -151,12 +255,12 @@ def _page_of(number: int, width: float, height: float, lines: list[Block], table
     return Page(page=number, width=width, height=height, blocks=tuple(blocks), words=tuple(words))
 
 
-def _read_pdfium_page(page, number: int, grids: list) -> Page:
+def _read_pdfium_page(page, number: int, grids: list, max_chars: int | None = None, watch: Watch | None = None) -> Page:
     """Lines as pdfplumber's extract_text_lines reads them: chars whose tops lie within Y_TOLERANCE, left to right,
     split into words at spaces and at gaps wider than X_TOLERANCE. Tables are the ruled grids' cells, filled with
     the chars whose centres lie inside them."""
     height = page.get_height()
-    chars = _pdfium_chars(page, height)
+    chars = _pdfium_chars(page, height, max_chars, lambda count: watch and watch("clipped", number, count))
     tables = [t for t in (_GridTable(cells, chars) for cells in grids) if t.is_table()]
     blocks: list[Block] = []
     words: list[tuple[str, float, float, float, float]] = []
@@ -180,7 +284,8 @@ def _read_pdfium_page(page, number: int, grids: list) -> Page:
     return _page_of(number, float(page.get_width()), float(height), blocks, _table_blocks(tables), words)
 
 
-def _pdfium_chars(page, height: float) -> list[tuple]:
+def _pdfium_chars(page, height: float, max_chars: int | None = None,
+                  on_clip: Callable[[int], object] | None = None) -> list[tuple]:
     """(text, x0, top, x1, bottom, size, bold, space_before, soft, middle) per character but spaces, tops from the
     page top. middle is the char's vertical centre as pdfminer boxes it (from the font's descent below the baseline up
     by the font size), which decides the table cell holding it.
@@ -195,6 +300,10 @@ def _pdfium_chars(page, height: float) -> list[tuple]:
     try:
         handle = textpage.raw
         count = raw.FPDFText_CountChars(handle)
+        if max_chars is not None and count > max_chars:
+            if on_clip is not None:
+                on_clip(count)
+            count = max_chars
         rect = raw.FS_RECTF()
         fonts: dict[int, bool] = {}
         descents: dict[int, float] = {}
@@ -464,8 +573,7 @@ def _join_split_tables(pages: list[Page]) -> list[Page]:
             if same_columns and first.rows[0] != header:
                 blocks[0] = Block(kind="table", text=table_row_text(first.rows, header=header), box=first.box,
                                   rows=(header, *first.rows), header_repeated=False)
-        out.append(Page(page=page.page, width=page.width, height=page.height, blocks=tuple(blocks),
-                        words=page.words))
+        out.append(replace(page, blocks=tuple(blocks)))
     return out
 
 
@@ -494,7 +602,7 @@ def _drop_running_lines(pages: list[Page]) -> list[Page]:
                              and (key(b.text) in repeated or PAGE_NUMBER.match(b.text))))
         if not kept and any(b.kind == "line" and not PAGE_NUMBER.match(b.text) for b in page.blocks):
             kept = page.blocks  # a page is never emptied: what repeats there is its content
-        out.append(Page(page=page.page, width=page.width, height=page.height, blocks=kept, words=page.words))
+        out.append(replace(page, blocks=kept))
     return out
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from panelqa.vocab import OcrStatus
+
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left
 
 
@@ -26,6 +28,16 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class OcrPage:
+    """How a page without a usable text layer was read by OCR, for the index, citations and the ingest report."""
+
+    status: OcrStatus
+    confidence: float | None = None  # mean word confidence, 0-100
+    seconds: float = 0.0  # Tesseract's time in this run: 0 when the cache held the page
+    cached: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """One PDF page: blocks in reading order and word boxes for highlighting."""
 
@@ -34,6 +46,7 @@ class Page:
     height: float
     blocks: tuple[Block, ...]
     words: tuple[tuple[str, float, float, float, float], ...] = ()  # text, x0, top, x1, bottom
+    ocr: OcrPage | None = None  # None: the text layer was read
 
     @property
     def text(self) -> str:

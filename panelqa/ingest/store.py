@@ -1,6 +1,7 @@
 """The index on disk: SQLite is the source of truth, FAISS is derived from it, the manifest is written last.
 
-    index/panelqa.db      documents, files, pages (text and word boxes), chunks (text and embedding), FTS5
+    index/panelqa.db      documents, files, pages (text, word boxes, OCR confidence), chunks (text and
+                          embedding), FTS5, and the OCR cache (what Tesseract read, by page content hash)
     index/vectors.faiss   inner-product index over chunk embeddings, ids = chunks.id
     index/manifest.json   a cache of what the database says: model, backend, dimension, chunk count
 
@@ -12,6 +13,7 @@ already embedded (in any paper) is never embedded again.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -25,14 +27,15 @@ from pathlib import Path
 
 import numpy as np
 
-from panelqa.errors import IndexMismatch, PanelqaError
+from panelqa.errors import IndexDamaged, IndexMismatch, PanelqaError, index_damaged
 from panelqa.ingest.commitments import CommitmentRow
 from panelqa.ingest.ledger import LedgerRow
 from panelqa.ingest.records import Chunk, Document, Fact, Page
 from panelqa.ingest.vectors import build_index
 from panelqa.ingest.versions import CURRENT_BUILD, BuildVersions
 
-__all__ = ["Store", "StoredDocument", "IndexIdentity", "index_identity", "index_backend", "check_model",
+__all__ = ["Store", "StoredDocument", "OcrCache", "IndexIdentity", "index_identity", "index_backend", "check_model",
+           "vectors_problem", "read_faiss", "damaged",
            "SCHEMA_VERSION", "DB_NAME", "FAISS_NAME", "MANIFEST_NAME"]
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,8 @@ log = logging.getLogger(__name__)
 DB_NAME = "panelqa.db"
 FAISS_NAME = "vectors.faiss"
 MANIFEST_NAME = "manifest.json"
+BUSY_TIMEOUT_S = 30.0  # a reader or a short write waits this long for a writer's transaction before failing
+INTEGRITY_CHECK_MAX_BYTES = 2 << 30  # ingest reads every page of databases up to 2 GB (0.6 s for corpus-dev's 80 MB)
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_initial", """
@@ -106,6 +111,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE commitments ADD COLUMN embed_key TEXT;
         CREATE INDEX commitments_embed_key ON commitments(embed_key);
     """),
+    ("m005_ocr", """
+        ALTER TABLE pages ADD COLUMN ocr_confidence REAL;
+        ALTER TABLE builds ADD COLUMN ocr_pending INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE ocr_cache (
+            page_key TEXT PRIMARY KEY, result TEXT NOT NULL, confidence REAL NOT NULL, seconds REAL NOT NULL,
+            created_at REAL NOT NULL);
+    """),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 _LEDGER_COLUMNS = ("row_id", "doc_id", "page", "amount_pence", "amount_high_pence", "amount_text", "kind",
@@ -145,6 +157,32 @@ class StoredDocument:
     document: Document
     chunk_count: int
     files: tuple[str, ...]
+    ocr_pages: tuple[tuple[int, float], ...] = ()  # (page, mean word confidence) of the pages read by OCR
+
+
+class OcrCache:
+    """What Tesseract read, keyed by page content hash, in the index database. Ingest workers read and add to
+    it directly (each entry is one small transaction), so a page is read once even when a run is killed."""
+
+    def __init__(self, db_path: str):
+        self.conn = sqlite3.connect(db_path, timeout=30.0, check_same_thread=False)
+
+    def get(self, page_key: str) -> dict | None:
+        row = self.conn.execute("SELECT result FROM ocr_cache WHERE page_key = ?", (page_key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put(self, page_key: str, result: dict) -> None:
+        """Add a page's result; a cache that cannot be written (busy, read-only) costs a re-read later, no more."""
+        try:
+            with self.conn:
+                self.conn.execute("INSERT OR REPLACE INTO ocr_cache VALUES (?,?,?,?,?)",
+                                  (page_key, json.dumps(result, separators=(",", ":")), result["confidence"],
+                                   result["seconds"], time.time()))
+        except sqlite3.Error as exc:
+            log.warning("OCR result of a page not cached (%s); it is read again on the next ingest", exc)
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 class Store:
@@ -157,12 +195,17 @@ class Store:
         if read_only:
             if not self.db_path.exists():
                 raise PanelqaError(f"No index at {self.index_dir}/; run \"panelqa ingest corpus/\" to build one.")
-            self.conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False)
+            self.conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False,
+                                        timeout=BUSY_TIMEOUT_S)
+            self._probe()
         else:
             try:
                 self.index_dir.mkdir(parents=True, exist_ok=True)
-                self.conn = sqlite3.connect(self.db_path, check_same_thread=False)
+                self.conn = sqlite3.connect(self.db_path, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
+                self._probe()
                 self.conn.execute("PRAGMA journal_mode=WAL")
+            except IndexDamaged:
+                raise
             except (OSError, sqlite3.Error) as exc:
                 raise PanelqaError(f"The index folder {self.index_dir}/ is not writable ({exc}); "
                                    "choose another with --index.") from exc
@@ -170,7 +213,47 @@ class Store:
             self._migrate()
             self._adopt_manifest_identity()
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA busy_timeout=30000")
+
+    def _probe(self) -> None:
+        """A file that is not a SQLite database at all is named as damaged here, not deep inside a query."""
+        try:
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # bytes of a damaged text column
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise
+            self.conn.close()
+            raise damaged(self.index_dir, exc) from exc
+
+    def check_integrity(self) -> None:
+        """Read every page of the database (SQLite's quick_check) on indexes small enough to do it on each
+        ingest, so a damaged one is never reported as "unchanged"."""
+        if self.db_path.stat().st_size > INTEGRITY_CHECK_MAX_BYTES:
+            return
+        try:
+            problems = [r[0] for r in self.conn.execute("PRAGMA quick_check(3)")]
+            for table in ("chunks_fts", "ledger_fts", "commitments_fts"):  # FTS5 keeps its index inside blobs
+                self.conn.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+            self.conn.commit()  # the check's INSERT opened a write transaction: holding it would lock out the
+            #                     ingest workers' OCR cache for the whole run
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            raise damaged(self.index_dir, exc) from exc
+        if problems != ["ok"]:
+            raise damaged(self.index_dir, "; ".join(problems))
+
+    def snapshot(self) -> None:
+        """Pin what this read-only connection sees until it closes: every read then sees one committed
+        state, whatever a writer commits meanwhile."""
+        self.conn.execute("BEGIN")
+        self.conn.execute("SELECT count(*) FROM documents").fetchone()
+
+    def generation(self) -> int:
+        """How many times the chunks have changed: the vector file records the generation it was built from."""
+        rows = self._read("SELECT value FROM index_info WHERE key = 'generation'")
+        return int(rows[0][0]) if rows else 0
+
+    def _bump_generation(self) -> None:
+        self.conn.execute("INSERT INTO index_info VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE "
+                          "SET value = CAST(value AS INTEGER) + 1")
 
     def close(self) -> None:
         self.conn.close()
@@ -268,9 +351,9 @@ class Store:
                  *_fact(doc.agenda_item), doc.page_count, json.dumps(list(doc.pages_without_text)),
                  first[0] if first else time.time()))
             self.conn.executemany(
-                "INSERT INTO pages VALUES (?,?,?,?,?,?)",
-                [(doc.doc_id, p.page, p.width, p.height, p.text, json.dumps(p.words, separators=(",", ":")))
-                 for p in pages])
+                "INSERT INTO pages (doc_id, page, width, height, text, words, ocr_confidence) VALUES (?,?,?,?,?,?,?)",
+                [(doc.doc_id, p.page, p.width, p.height, p.text, json.dumps(p.words, separators=(",", ":")),
+                  p.ocr.confidence if p.ocr else None) for p in pages])
             for chunk, vector, key in zip(chunks, vectors.values, vectors.keys, strict=True):
                 cur = self.conn.execute(
                     "INSERT INTO chunks (chunk_id, doc_id, ordinal, page_start, page_end, kind, heading_path, text,"
@@ -283,8 +366,9 @@ class Store:
             self._write_ledger(ledger, ledger_vectors)
             self._write_commitments(commitments, commitment_vectors)
             build = CURRENT_BUILD
-            self.conn.execute("INSERT OR REPLACE INTO builds VALUES (?,?,?,?,?)",
-                              (doc.doc_id, build.extractor, build.chunker, build.ledger, ledger_error))
+            pending = sum(1 for p in pages if p.ocr and p.ocr.status == "unavailable")
+            self.conn.execute("INSERT OR REPLACE INTO builds VALUES (?,?,?,?,?,?)",
+                              (doc.doc_id, build.extractor, build.chunker, build.ledger, ledger_error, pending))
             self.conn.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,NULL)",
                               (doc.source, doc.doc_id, size, "indexed"))
 
@@ -305,13 +389,16 @@ class Store:
             self.conn.execute("INSERT INTO commitments_fts (rowid, owner, section, text) VALUES (?,?,?,?)",
                               (cur.lastrowid, r.owner or "", r.section or "", r.text))
 
-    def stale_reason(self, doc_id: str) -> str | None:
-        """Why an indexed document must be read again, or None when the current code built all of it."""
+    def stale_reason(self, doc_id: str, ocr_available: bool = False) -> str | None:
+        """Why an indexed document must be read again, or None when the current code built all of it.
+        ocr_available: Tesseract is installed now, so scanned pages left unread when it was not are read."""
         row = self.conn.execute("SELECT * FROM builds WHERE doc_id = ?", (doc_id,)).fetchone()
         if row is None or BuildVersions(row["extractor"], row["chunker"], row["ledger"]) != CURRENT_BUILD:
             return "built by older panelqa"
         if row["ledger_error"]:
             return "ledger and commitments not extracted last time; trying again"
+        if ocr_available and row["ocr_pending"]:
+            return "scanned pages not read yet; Tesseract is installed now"
         return None
 
     def known_vectors(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
@@ -364,6 +451,7 @@ class Store:
             self._delete_document(doc_id)
 
     def _delete_document(self, doc_id: str) -> None:
+        self._bump_generation()
         ids = [r[0] for r in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))]
         self.conn.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in ids])
         for table in ("ledger", "commitments"):
@@ -396,9 +484,12 @@ class Store:
         import faiss
 
         self.set_identity(IndexIdentity(model_name, backend, dim))
+        generation = self.generation()
         index = self.build_faiss(dim)
-        _atomic_write(self.index_dir / FAISS_NAME, faiss.serialize_index(index).tobytes())
-        manifest = {"schema_version": SCHEMA_VERSION, "model": model_name, "backend": backend, "dim": dim,
+        data = faiss.serialize_index(index).tobytes()
+        _atomic_write(self.index_dir / FAISS_NAME, data)
+        manifest = {"generation": generation, "faiss_bytes": len(data), "faiss_sha256": hashlib.sha256(data).hexdigest(),
+                    "schema_version": SCHEMA_VERSION, "model": model_name, "backend": backend, "dim": dim,
                     "build": {"extractor": CURRENT_BUILD.extractor, "chunker": CURRENT_BUILD.chunker,
                               "ledger": CURRENT_BUILD.ledger}, "chunk_count": int(index.ntotal),
                     "written_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
@@ -411,9 +502,13 @@ class Store:
         files: dict[str, list[str]] = {}
         for row in self.conn.execute("SELECT doc_id, path FROM files ORDER BY status DESC, path"):
             files.setdefault(row[0], []).append(row[1])
+        ocr: dict[str, list[tuple[int, float]]] = {}
+        for doc_id, page, confidence in self._read(
+                "SELECT doc_id, page, ocr_confidence FROM pages WHERE ocr_confidence IS NOT NULL ORDER BY doc_id, page"):
+            ocr.setdefault(doc_id, []).append((page, confidence))
         rows = self.conn.execute("SELECT * FROM documents ORDER BY meeting_date IS NULL, meeting_date, file_name")
-        return [StoredDocument(document_from_row(r), counts.get(r["doc_id"], 0), tuple(files.get(r["doc_id"], ())))
-                for r in rows]
+        return [StoredDocument(document_from_row(r), counts.get(r["doc_id"], 0), tuple(files.get(r["doc_id"], ())),
+                               tuple(ocr.get(r["doc_id"], ()))) for r in rows]
 
     def iter_chunks(self, ids: Iterable[int] | None = None) -> Iterator[sqlite3.Row]:
         if ids is None:
@@ -519,6 +614,15 @@ class Store:
         sql = "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)"
         return self._read(sql, (match, limit))[0][0]
 
+    def ocr_confidences(self) -> dict[tuple[str, int], float]:
+        """(doc_id, page) -> mean word confidence of every indexed page whose text was read by OCR."""
+        try:
+            rows = self._read("SELECT doc_id, page, ocr_confidence FROM pages WHERE ocr_confidence IS NOT NULL "
+                              "AND text != ''")
+        except sqlite3.OperationalError:  # an index read-only before migration m005 reached it
+            return {}
+        return {(r[0], r[1]): r[2] for r in rows}
+
     def page_text(self, doc_id: str, page: int) -> str:
         rows = self._read("SELECT text FROM pages WHERE doc_id = ? AND page = ?", (doc_id, page))
         return rows[0][0] if rows else ""
@@ -541,14 +645,63 @@ class Store:
             raise
 
 
+def damaged(index_dir: Path, detail) -> IndexDamaged:
+    return index_damaged(Path(index_dir), detail)
+
+
+def vectors_problem(index_dir: Path, generation: int, chunk_count: int, *, read_bytes: bool = False) -> str | None:
+    """Why vectors.faiss cannot be trusted for the database at this generation, or None when it can.
+    read_bytes also checks the file's checksum (ingest does; a reader checks it as it loads the file)."""
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    faiss_path = index_dir / FAISS_NAME
+    if manifest is None:
+        return f"{MANIFEST_NAME} is missing or damaged"
+    if not faiss_path.exists():
+        return f"{FAISS_NAME} is missing"
+    if manifest.get("generation") != generation or manifest.get("chunk_count") != chunk_count:
+        return f"{FAISS_NAME} was built from an older state of the database"
+    if manifest.get("faiss_bytes") != faiss_path.stat().st_size:
+        return f"{FAISS_NAME} is not the file that was written (size differs)"
+    if read_bytes and _sha256_of(faiss_path) != manifest.get("faiss_sha256"):
+        return f"{FAISS_NAME} is not the file that was written (checksum differs)"
+    return None
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_faiss(index_dir: Path):
+    """vectors.faiss, if its bytes are the ones the manifest records; None when they are not."""
+    import faiss
+
+    manifest = read_manifest(index_dir) or {}
+    try:
+        data = (Path(index_dir) / FAISS_NAME).read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != manifest.get("faiss_sha256"):
+        return None
+    try:
+        return faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
+    except RuntimeError:
+        return None
+
+
 def read_manifest(index_dir: Path) -> dict | None:
     path = Path(index_dir) / MANIFEST_NAME
     if not path.exists():
         return None
     try:
-        return json.loads(path.read_text())
+        manifest = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
+    return manifest if isinstance(manifest, dict) else None
 
 
 def index_identity(index_dir: Path) -> IndexIdentity | None:
@@ -615,8 +768,12 @@ def _fact(fact: Fact | None) -> tuple[str | None, str | None]:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file and rename it over path, readable by whoever may read the folder."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600: another user of a shared index could not read it
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

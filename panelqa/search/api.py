@@ -114,7 +114,7 @@ def retrieve_passages(index: SearchIndex, query: Query, top_k: int,
             doc_type=doc.doc_type.value if doc.doc_type else None, body=doc.body.value if doc.body else None,
             page=row.page_start, page_end=row.page_end, heading=row.heading, text=row.text,
             score=dense_score.get(row.rowid, 0.0), kind=row.kind, outside_filter=outside, also_in=tuple(also),
-            source_url=publisher_url(doc)))
+            source_url=publisher_url(doc), ocr_confidence=index.ocr_confidence(row.doc_id, row.page_start, row.page_end)))
     return tuple(passages)
 
 
@@ -128,7 +128,8 @@ def _citation(index: SearchIndex, row) -> Citation:
     doc = index.documents[row.doc_id]
     return Citation(source=doc.source, page=row.page_start, page_end=row.page_end,
                     title=doc.title.value if doc.title else doc.file_name,
-                    date=doc.meeting_date.value if doc.meeting_date else None)
+                    date=doc.meeting_date.value if doc.meeting_date else None,
+                    ocr_confidence=index.ocr_confidence(row.doc_id, row.page_start, row.page_end))
 
 
 def _named_documents(index: SearchIndex, query: Query) -> set[str]:

@@ -14,7 +14,16 @@ import numpy as np
 from panelqa.errors import NoIndex
 from panelqa.ingest.embed import Embedder, load_embedder
 from panelqa.ingest.records import Document
-from panelqa.ingest.store import DB_NAME, FAISS_NAME, MANIFEST_NAME, Store, check_model, index_identity, read_manifest
+from panelqa.ingest.store import (
+    DB_NAME,
+    FAISS_NAME,
+    MANIFEST_NAME,
+    Store,
+    check_model,
+    index_identity,
+    read_faiss,
+    vectors_problem,
+)
 from panelqa.search.records import Query
 from panelqa.text.dates import financial_year_overlaps
 
@@ -50,9 +59,11 @@ class SearchIndex:
         self.dim = identity.dim if identity else 0
         check_model(self.index_dir, model_name, self.backend)
         self.store = Store(self.index_dir, read_only=True)
+        self.store.snapshot()  # one committed state for every read of this index, whatever a writer does
         self.lock = threading.Lock()
         self.documents: dict[str, Document] = {s.document.doc_id: s.document for s in self.store.documents()}
         self.chunk_doc: dict[int, str] = self.store.chunk_map()
+        self.ocr_pages: dict[tuple[str, int], float] = self.store.ocr_confidences()
         self.bodies = tuple(sorted({d.body.value for d in self.documents.values() if d.body}))
         self._embedder = embedder
         self._faiss = None
@@ -80,18 +91,15 @@ class SearchIndex:
         return self._faiss
 
     def _load_faiss(self):
-        import faiss
-
-        path = self.index_dir / FAISS_NAME
-        manifest = read_manifest(self.index_dir) or {}
-        if path.exists():
-            index = faiss.read_index(str(path))
-            if index.ntotal == self.size and manifest.get("chunk_count") == self.size:
+        problem = vectors_problem(self.index_dir, self.store.generation(), self.size)
+        if problem is None:
+            index = read_faiss(self.index_dir)
+            if index is not None and index.ntotal == self.size:
                 return index
-            log.warning("%s holds %d vectors but the database %d chunks; rebuilding in memory",
-                        path, index.ntotal, self.size)
-        dim = self.dim or self.embedder.dim
-        return self.store.build_faiss(dim)
+            problem = f"{FAISS_NAME} is damaged"
+        log.warning("%s/: %s; searching with vectors rebuilt in memory from the database until the next "
+                    "panelqa ingest rewrites the file", self.index_dir, problem)
+        return self.store.build_faiss(self.dim or self.embedder.dim)
 
     @property
     def vocab(self) -> list[str]:
@@ -146,7 +154,13 @@ class SearchIndex:
                        doc_type=doc.doc_type.value if doc.doc_type else None,
                        body=doc.body.value if doc.body else None, page=row.page_start, page_end=row.page_end,
                        heading=row.heading, text=row.text, score=0.0, kind=row.kind,
-                       source_url=publisher_url(doc))
+                       source_url=publisher_url(doc),
+                       ocr_confidence=self.ocr_confidence(row.doc_id, row.page_start, row.page_end))
+
+    def ocr_confidence(self, doc_id: str, page: int, page_end: int) -> float | None:
+        """The mean word confidence of the OCR-read pages in a page span; None when all have a text layer."""
+        found = [self.ocr_pages[(doc_id, p)] for p in range(page, page_end + 1) if (doc_id, p) in self.ocr_pages]
+        return round(sum(found) / len(found), 1) if found else None
 
     def allowed_chunks(self, query: Query) -> set[int] | None:
         """Chunk ids inside the query's window, or None when nothing narrows it."""
@@ -206,13 +220,18 @@ def doc_matches(doc: Document, query: Query) -> bool:
 
 
 def _stamp(index_dir: Path) -> tuple:
-    parts = []
-    for name in (DB_NAME, FAISS_NAME, MANIFEST_NAME):
-        p = index_dir / name
-        parts.append(p.stat().st_mtime_ns if p.exists() else 0)
-    wal = index_dir / f"{DB_NAME}-wal"
-    parts.append(wal.stat().st_mtime_ns if wal.exists() else 0)
-    return tuple(parts)
+    """What says an ingest has finished: it rewrites the manifest last (and a rebuild replaces the database).
+    Writes in between are not seen by an open index, which reads one snapshot, so queries during an ingest
+    neither fail nor reload."""
+    def of(name: str) -> tuple[int, int] | None:
+        try:
+            st = (index_dir / name).stat()
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns
+
+    db = of(DB_NAME)
+    return (db[0] if db else None, of(FAISS_NAME), of(MANIFEST_NAME))
 
 
 _OPEN: dict[tuple[str, str], SearchIndex] = {}

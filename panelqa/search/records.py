@@ -47,6 +47,12 @@ class Hit:
     rank: int  # 1 is best
 
 
+def page_label(page: int, page_end: int, ocr_confidence: float | None = None) -> str:
+    """"p. 3", "pp. 3-4"; text read by OCR says so, with its mean word confidence: "p. 3, OCR 94%"."""
+    label = f"p. {page}" if page == page_end else f"pp. {page}-{page_end}"
+    return label if ocr_confidence is None else f"{label}, OCR {ocr_confidence:.0f}%"
+
+
 @dataclass(frozen=True, slots=True)
 class Citation:
     source: str
@@ -54,6 +60,11 @@ class Citation:
     page_end: int
     title: str = ""
     date: str | None = None
+    ocr_confidence: float | None = None  # the text was read by OCR, with this mean word confidence (0-100)
+
+    @property
+    def pages(self) -> str:
+        return page_label(self.page, self.page_end, self.ocr_confidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +89,12 @@ class Passage:
     outside_filter: bool = False
     also_in: tuple[Citation, ...] = ()
     source_url: str | None = None  # where the publisher's site serves the paper, when it was fetched from there
+    ocr_confidence: float | None = None  # the text was read by OCR, with this mean word confidence (0-100)
+
+    @property
+    def pages(self) -> str:
+        """The page label of the citation: "p. 3", "pp. 3-4", "p. 3, OCR 94%"."""
+        return page_label(self.page, self.page_end, self.ocr_confidence)
 
     @property
     def link(self) -> str:
@@ -87,9 +104,10 @@ class Passage:
     def to_json(self) -> dict:
         return {"rank": self.rank, "source": self.source, "source_url": self.source_url, "title": self.title,
                 "date": self.date,
-                "doc_type": self.doc_type, "page": self.page, "page_end": self.page_end, "heading": self.heading,
+                "doc_type": self.doc_type, "page": self.page, "page_end": self.page_end,
+                "ocr_confidence": self.ocr_confidence, "heading": self.heading,
                 "text": self.text, "score": round(self.score, 6), "outside_filter": self.outside_filter,
-                "also_in": [{"source": c.source, "page": c.page} for c in self.also_in]}
+                "also_in": [{"source": c.source, "page": c.page, "ocr_confidence": c.ocr_confidence} for c in self.also_in]}
 
 
 @dataclass(frozen=True, slots=True)
