@@ -13,7 +13,7 @@ from pdfwriter import write_pdf
 from sample_papers import CORPUS
 
 from panelqa.ingest.embed import Embedder, load_embedder
-from panelqa.ingest.run import BatchReport, ingest_paths
+from panelqa.ingest.run import IN_PROCESS, BatchReport, ingest_paths
 from panelqa.ingest.store import Store
 from panelqa.settings import DEFAULT_MODEL, Settings
 
@@ -50,20 +50,21 @@ def sample_corpus() -> Path:
 
 @pytest.fixture
 def ingest(embedder: Embedder) -> Callable[..., BatchReport]:
-    """ingest(paths, index_dir=None, prune=False, embedder=None): ingest_paths, session model, one worker."""
+    """ingest(paths, index_dir=None, prune=False, embedder=None): ingest_paths, session model, read in this
+    process (no reader processes to start, and a patched function is the one that runs)."""
     session_embedder = embedder
 
     def run(paths: Iterable[str | Path], index_dir: Path | None = None, *, prune: bool = False,
             embedder: object | None = None) -> BatchReport:
         return ingest_paths(paths, Settings.resolve(index_dir), prune=prune,
-                            embedder=embedder or session_embedder, workers=1)
+                            embedder=embedder or session_embedder, workers=IN_PROCESS)
 
     return run
 
 
 def build_index(index_dir: Path, paths: Iterable[Path]) -> Path:
     """Ingest PDFs into index_dir with the real pipeline and model; fail loudly if any file is refused."""
-    batch = ingest_paths([str(p) for p in paths], Settings.resolve(index_dir), workers=1)
+    batch = ingest_paths([str(p) for p in paths], Settings.resolve(index_dir), workers=IN_PROCESS)
     failed = [f"{f.path}: {f.reason}" for f in batch.files if f.status == "failed"]
     assert not failed, f"fixture papers must ingest: {failed}"
     return index_dir

@@ -1,16 +1,20 @@
 """A tiny test-only PDF writer: PDF 1.4, Helvetica text, one content stream per page.
 
 Enough to build real inputs for the tests (multi-page papers, empty pages, 300-page files,
-password-protected files) without a PDF library at runtime. Not used by panelqa itself.
+password-protected files, and the hostile inputs of issue 16: zero pages, huge lines, deflate bombs, millions
+of text operators, damaged copies) without a PDF library at runtime. Not used by panelqa itself.
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
 import textwrap
+import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["pdf_bytes", "write_pdf"]
+__all__ = ["pdf_bytes", "write_pdf", "write_raw_pdf", "text_operators", "one_line", "deflate_bomb", "damaged_copy"]
 
 PAGE_WIDTH = 595  # A4 in points
 PAGE_HEIGHT = 842
@@ -25,15 +29,19 @@ _PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE64
 _PERMISSIONS = -44  # print and copy not allowed; any value works for a test file
 
 
-def write_pdf(path: Path, pages: list[str], *, user_password: str | None = None) -> Path:
-    """Write pages of plain text (newlines start new lines, long lines wrap) to path; return path."""
+def write_pdf(path: Path, pages: list[str], *, user_password: str | None = None,
+              size: tuple[int, int] = (PAGE_WIDTH, PAGE_HEIGHT), margin: int = MARGIN) -> Path:
+    """Write pages of plain text (newlines start new lines, long lines wrap) to path; return path.
+    size: (width, height) in points, (842, 595) for A4 landscape; margin: points on every side."""
     path = Path(path)
-    path.write_bytes(pdf_bytes(pages, user_password=user_password))
+    path.write_bytes(pdf_bytes(pages, user_password=user_password, size=size, margin=margin))
     return path
 
 
-def pdf_bytes(pages: list[str], *, user_password: str | None = None) -> bytes:
+def pdf_bytes(pages: list[str], *, user_password: str | None = None,
+              size: tuple[int, int] = (PAGE_WIDTH, PAGE_HEIGHT), margin: int = MARGIN) -> bytes:
     """The bytes of a PDF with one page per string; an empty string makes a page with no text."""
+    width, height = size
     file_id = hashlib.md5(repr(pages).encode()).digest()
     key = _file_key(user_password.encode("latin-1"), file_id) if user_password is not None else None
     first_page = 4
@@ -45,12 +53,12 @@ def pdf_bytes(pages: list[str], *, user_password: str | None = None) -> bytes:
     ]
     for i, text in enumerate(pages):
         page_num = first_page + 2 * i
-        content = _content_stream(text)
+        content = _content_stream(text, width, height, margin)
         if key is not None:
             content = _rc4(_object_key(key, page_num + 1), content)
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d]"
                        b" /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
-                       % (PAGE_WIDTH, PAGE_HEIGHT, page_num + 1))
+                       % (width, height, page_num + 1))
         objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
     trailer_extra = b""
     if key is not None:
@@ -73,13 +81,102 @@ def pdf_bytes(pages: list[str], *, user_password: str | None = None) -> bytes:
     return bytes(out)
 
 
-def _content_stream(text: str) -> bytes:
+def write_raw_pdf(path: Path, streams: list[Iterable[bytes]], *, compress: bool = False) -> Path:
+    """A PDF whose pages have these content streams, each given as parts so a huge one is never held whole;
+    compress deflates them, as a "bomb" page would be. Hostile-input tests only."""
+    path = Path(path)
+    pages = len(streams)
+    first_page = 4
+    first_length = first_page + 2 * pages  # each stream's /Length is an object written after the stream
+    offsets: list[int] = []
+    lengths: list[int] = []
+    with path.open("wb") as out:
+        def obj(number: int, body: bytes) -> None:
+            offsets.append(out.tell())
+            out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+
+        out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+        obj(1, b"<< /Type /Catalog /Pages 2 0 R >>")
+        obj(2, b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (first_page + 2 * i) for i in range(pages))
+            + b"] /Count %d >>" % pages)
+        obj(3, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+        for i, parts in enumerate(streams):
+            number = first_page + 2 * i
+            obj(number, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R >> >>"
+                b" /Contents %d 0 R >>" % (PAGE_WIDTH, PAGE_HEIGHT, number + 1))
+            offsets.append(out.tell())
+            out.write(b"%d 0 obj\n<< /Length %d 0 R%s >>\nstream\n"
+                      % (number + 1, first_length + i, b" /Filter /FlateDecode" if compress else b""))
+            start = out.tell()
+            packer = zlib.compressobj(9) if compress else None
+            for part in parts:
+                out.write(packer.compress(part) if packer else part)
+            if packer:
+                out.write(packer.flush())
+            lengths.append(out.tell() - start)
+            out.write(b"\nendstream\nendobj\n")
+        for i, length in enumerate(lengths):
+            obj(first_length + i, b"%d" % length)
+        xref_at = out.tell()
+        out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1))
+        out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+        out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(offsets) + 1, xref_at))
+    return path
+
+
+def text_operators(count: int, text: bytes = b"x") -> Iterable[bytes]:
+    """A content stream of count text-showing operators, each drawing text a little further on."""
+    yield b"BT /F1 4 Tf 10 830 Td "
+    row = b"(" + text + b") Tj 3 0 Td "
+    for done in range(0, count, 1000):
+        yield row * min(1000, count - done)
+    yield b"ET"
+
+
+def one_line(chars: int) -> Iterable[bytes]:
+    """A content stream that draws one line of chars characters."""
+    yield b"BT /F1 11 Tf 72 770 Td ("
+    block = b"panel " * ((1 << 20) // 6 + 1)
+    for done in range(0, chars, 1 << 20):
+        yield block[: min(1 << 20, chars - done)]
+    yield b") Tj ET"
+
+
+def deflate_bomb(inflated_bytes: int) -> Iterable[bytes]:
+    """A content stream of whitespace that deflates about a thousandfold: a "bomb" once compressed."""
+    yield b"BT /F1 11 Tf 72 770 Td (Police and Crime Panel) Tj ET\n"
+    block = b" " * (1 << 20)
+    for done in range(0, inflated_bytes, len(block)):
+        yield block[: min(len(block), inflated_bytes - done)]
+
+
+def damaged_copy(data: bytes, seed: int) -> bytes:
+    """A copy with a few random byte runs overwritten, zeroed, repeated or cut off, as a bad download leaves it."""
+    rng = random.Random(seed)
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 12)):
+        at = rng.randrange(len(out))
+        how = rng.choice(("overwrite", "overwrite", "truncate", "repeat", "zero"))
+        if how == "overwrite":
+            out[at:at + rng.randint(1, 64)] = rng.randbytes(rng.randint(1, 64))
+        elif how == "truncate":
+            del out[max(16, at):]
+        elif how == "repeat":
+            out[at:at] = out[at:at + rng.randint(1, 4096)]
+        else:
+            out[at:at + rng.randint(1, 512)] = bytes(rng.randint(1, 512))
+    return bytes(out)
+
+
+def _content_stream(text: str, width: int = PAGE_WIDTH, height: int = PAGE_HEIGHT, margin: int = MARGIN) -> bytes:
+    wrap = int(WRAP_CHARS * (width - 2 * margin) / (PAGE_WIDTH - 2 * MARGIN))
+    max_lines = (height - 2 * margin) // LEADING
     lines = [wrapped for line in text.split("\n")
-             for wrapped in (textwrap.wrap(line, WRAP_CHARS) or [""])] if text else []
-    assert len(lines) <= MAX_LINES, f"{len(lines)} lines do not fit on one page (at most {MAX_LINES})"
+             for wrapped in (textwrap.wrap(line, wrap) or [""])] if text else []
+    assert len(lines) <= max_lines, f"{len(lines)} lines do not fit on one page (at most {max_lines})"
     if not lines:
         return b""
-    ops = [b"BT", b"/F1 %d Tf" % FONT_SIZE, b"%d TL" % LEADING, b"%d %d Td" % (MARGIN, PAGE_HEIGHT - MARGIN)]
+    ops = [b"BT", b"/F1 %d Tf" % FONT_SIZE, b"%d TL" % LEADING, b"%d %d Td" % (margin, height - margin)]
     for line in lines:
         ops.append(b"(" + _escape(line) + b") Tj T*")
     ops.append(b"ET")

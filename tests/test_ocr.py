@@ -133,3 +133,34 @@ def test_issue_14_unreadable_scan_is_reported_not_indexed(tmp_path, ingest, pane
     from panelqa.cli.ingest_format import format_file_line
 
     assert "OCR confidence too low on pages 1" in format_file_line(report)
+
+
+def test_issue_14_upside_down_scan_is_turned_and_marked_where_it_stands(tmp_path, ingest, panelqa_index):
+    """A page fed into the scanner upside down: read upright, its word boxes on the page as it lies."""
+    from PIL import Image
+
+    upright = scan(PROGRESS_REPORT, [2], tmp_path / "upright.pdf")
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(upright)
+    image = pdf[0].render(scale=SCAN_DPI / 72, grayscale=True).to_pil()
+    pdf.close()
+    image.transpose(Image.Transpose.ROTATE_180).save(tmp_path / "upside-down.pdf", "PDF", resolution=float(SCAN_DPI))
+    [report] = ingest([tmp_path / "upside-down.pdf"]).files
+    assert [(page, o.status) for page, o in report.ocr] == [(1, "read")]
+    assert report.ocr[0][1].confidence > 80
+
+    top = api.ask("How much did Oxfordshire CSP invest in Refresh Cafe?", panelqa_index).passages[0]
+    assert "24,500" in top.text and top.pages.startswith("p. 1, OCR")
+    [turned] = extract_pages(tmp_path / "upside-down.pdf", _setup())
+    [straight] = extract_pages(upright, _setup())
+    a = next(w for w in straight.words if w[0] == "Refresh")
+    b = next(w for w in turned.words if w[0] == "Refresh")
+    assert abs(b[1] - (straight.width - a[3])) < 3 and abs(b[2] - (straight.height - a[4])) < 3, \
+        "the word is marked where it lies on the upside-down page"
+
+
+def _setup():
+    from panelqa.ingest.ocr import find_tesseract
+
+    return find_tesseract()

@@ -18,7 +18,7 @@ from panelqa.ingest.records import Block, Chunk, Document, Page
 
 __all__ = ["chunk_document", "CHUNKER_VERSION"]
 
-CHUNKER_VERSION = 3  # 3: no chunk past the limits however long a line (a 5 MB one-line page)
+CHUNKER_VERSION = 4  # 3: no chunk past the limits however long a line (a 5 MB one-line page); 4: page widths
 TARGET_MAX_WORDS = 220  # above this a chunk is closed at the next unit boundary
 HARD_MAX_WORDS = 320  # a single unit longer than this is split at sentence ends
 LONG_TOKEN_CHARS = 12  # twice an average English word with its space: only text without spaces reaches it
@@ -26,6 +26,8 @@ MAX_BLOCK_CHARS = 2000  # a longer line is cut at a space (or anywhere) before i
 MIN_WORDS = 40  # a chunk shorter than this takes the next unit under the same heading
 HEADING_MAX_WORDS = 18
 TABLE_ROWS_PER_CHUNK = 25
+SHORT_LINE_SHARE = 0.6  # a line ending before this share of its page's width is short: it may end a paragraph
+DEFAULT_PAGE_WIDTH = 595.0  # points (A4 portrait), only for a page whose width is unknown
 
 BULLET = re.compile(r"^\s*(?:[•·▪◦●■□►❖➢\uf0b7\uf0a7\uf0d8-]|o\s)\s*")
 NUMBERED = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]|[a-h][.)]|\(?[ivx]{1,4}\))\s+")
@@ -67,14 +69,16 @@ def chunk_document(doc: Document, pages: list[Page]) -> list[Chunk]:
         return []
     body_size = median(b.size for _, b in blocks if b.kind == "line") if any(
         b.kind == "line" for _, b in blocks) else 0.0
-    units = _units(blocks, body_size)
+    units = _units(blocks, body_size, {p.page: p.width for p in pages})
     units = _mark_headings(units, body_size)
     units = _attach_items(units)
     _assign_paths(units)
     return _pack(doc, units)
 
 
-def _units(blocks: list[tuple[int, Block]], body_size: float) -> list[Unit]:
+def _units(blocks: list[tuple[int, Block]], body_size: float, widths: dict[int, float]) -> list[Unit]:
+    """Lines joined into units; a unit ends at a gap, a style change, a list marker, or a short line that ends a
+    sentence (shorter than SHORT_LINE_SHARE of its own page's width, so landscape and A5 pages read alike)."""
     units: list[Unit] = []
     prev: Block | None = None
     prev_page = 0
@@ -95,7 +99,8 @@ def _units(blocks: list[tuple[int, Block]], body_size: float) -> list[Unit]:
             or text.startswith("[")
             or (page == prev_page and block.box[1] - prev.box[3] > 0.9 * max(prev.box[3] - prev.box[1], 6))
             or _style(block, body_size) != _style(prev, body_size)
-            or (prev.box[2] < 0.6 * 595 and _ends_sentence(prev.text) and block.box[0] < prev.box[0] - 5)
+            or (prev.box[2] < SHORT_LINE_SHARE * widths.get(prev_page, DEFAULT_PAGE_WIDTH)
+                and _ends_sentence(prev.text) and block.box[0] < prev.box[0] - 5)
         )
         if starts_new:
             kind = "paragraph"
@@ -294,12 +299,15 @@ def _split_long(unit: Unit) -> list[Unit]:
     pieces: list[Unit] = []
     current: list[tuple[int, Block]] = []
     words = 0
-    for page, block in ((page, part) for page, whole in unit.lines for part in _cut_block(whole)):
-        current.append((page, block))
-        words += _word_size(block.text)
-        if words >= HARD_MAX_WORDS or words >= TARGET_MAX_WORDS and _ends_sentence(block.text):
-            pieces.append(Unit(unit.kind, current, unit.style, unit.heading_path))
-            current, words = [], 0
+    for page, whole in unit.lines:
+        parts = _cut_block(whole)
+        for block in parts:
+            current.append((page, block))
+            words += _word_size(block.text)
+            # a line cut for length ends no sentence: its pieces close a chunk as soon as it is full
+            if words >= TARGET_MAX_WORDS and (_ends_sentence(block.text) or len(parts) > 1):
+                pieces.append(Unit(unit.kind, current, unit.style, unit.heading_path))
+                current, words = [], 0
     if current:
         pieces.append(Unit(unit.kind, current, unit.style, unit.heading_path))
     return pieces

@@ -6,6 +6,7 @@ import functools
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,7 +25,8 @@ MIN_TEXT_LETTERS = 20  # a page with fewer letters in its text layer is a scan (
 OCR_HEADING_RATIO = 1.25  # an OCR line this much taller than the page's median line is set bigger; any less is
 #                          glyph-height noise (ascenders, descenders), and the line gets the body size
 MIN_TABLE_COLS = 2
-EXTRACTOR_VERSION = 2  # bump when extraction or description changes what a page or document holds; 2: OCR
+EXTRACTOR_VERSION = 3  # bump when extraction or description changes what a page or document holds; 2: OCR;
+#                       3: OCR turns scans that lie upside down or sideways
 X_TOLERANCE = 3.0  # pdfplumber's default: a wider gap between characters starts a new word
 Y_TOLERANCE = 3.0  # pdfplumber's default: characters whose tops differ less share a line
 MIN_GRID_EDGES = 4  # a grid of two cells has at least four ruling lines
@@ -61,16 +63,23 @@ def sniff_pdf(path: Path) -> None:
     raise UnreadableFile(f"{path}: not a PDF (it is {kind}); {fix}.")
 
 
-def extract_pages(path: Path, ocr: OcrSetup | None = None) -> list[Page]:
+# watch(event, page, value) follows a reader: ("page", page, pages in the file) before each page is read, and
+# ("clipped", page, characters on it) when a page holds more characters than are read
+Watch = Callable[[str, int, int], None]
+
+
+def extract_pages(path: Path, ocr: OcrSetup | None = None, *, max_pages: int | None = None,
+                  max_page_chars: int | None = None, watch: Watch | None = None) -> list[Page]:
     """Read every page: text lines in reading order, tables as whole blocks, word boxes.
 
     Text, fonts, word boxes and ruling lines come from PDFium (fast); pdfplumber's grid finder turns the
     ruling lines into table cells. Only rotated pages are parsed by pdfplumber, which reads them whole.
     With an OCR setup, a page without a usable text layer is read by Tesseract (see ocr.py).
+    Pages past max_pages are not read, nor characters past max_page_chars on a page: watch hears of both.
     """
     sniff_pdf(path)
     try:
-        pages = _read_document(path, ocr)
+        pages = _read_document(path, ocr, max_pages, max_page_chars, watch)
     except UnreadableFile:
         raise
     except Exception as exc:  # PDFium and pdfminer raise many kinds; each means the same to a user
@@ -81,7 +90,8 @@ def extract_pages(path: Path, ocr: OcrSetup | None = None) -> list[Page]:
     return _join_split_tables(pages)
 
 
-def _read_document(path: Path, ocr: OcrSetup | None) -> list[Page]:
+def _read_document(path: Path, ocr: OcrSetup | None, max_pages: int | None = None, max_chars: int | None = None,
+                   watch: Watch | None = None) -> list[Page]:
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(path)
@@ -89,7 +99,10 @@ def _read_document(path: Path, ocr: OcrSetup | None) -> list[Page]:
     reader = _OcrReader(ocr) if ocr is not None else None
     try:
         pages = []
-        for number in range(1, len(pdf) + 1):
+        total = len(pdf)
+        for number in range(1, min(total, max_pages or total) + 1):
+            if watch is not None:
+                watch("page", number, total)
             page = pdf[number - 1]
             try:
                 if page.get_rotation():
@@ -98,7 +111,8 @@ def _read_document(path: Path, ocr: OcrSetup | None) -> list[Page]:
                     plumber = plumber or pdfplumber.open(path)
                     read = _read_page(plumber.pages[number - 1])
                 else:
-                    read = _read_pdfium_page(page, number, grids=_ruling_grids(page))
+                    read = _read_pdfium_page(page, number, grids=_ruling_grids(page), max_chars=max_chars,
+                                             watch=watch)
                 if reader is not None and _letters(read.text) < MIN_TEXT_LETTERS:
                     read = reader.read(page, read)
                 pages.append(read)
@@ -183,9 +197,35 @@ def _explain(path: Path, exc: Exception) -> str:
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
     name = type(inner).__name__
     text = f"{name}: {inner}".lower()
-    if "password" in text or "encrypt" in text:
+    # PDFium's last error outlives the document it was set for, so a reader that just met a locked file would call
+    # the next unreadable one locked too: only a file with an /Encrypt entry is
+    if ("password" in text or "encrypt" in text) and _has_encrypt_entry(path):
         return f"{path}: the PDF is password-protected; save an unprotected copy and ingest that."
+    # PDFium opens no page-less PDF, and its error code may be left from an earlier file: pdfminer counts the pages
+    if "failed to load document" in text and _has_no_pages(path):
+        return f"{path}: the PDF has no pages; check that the file is complete."
     return f"{path}: damaged or truncated PDF ({name}); download or export it again."
+
+
+def _has_no_pages(path: Path) -> bool:
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(path) as pdf:
+            return len(pdf.pages) == 0
+    except Exception:  # pdfminer cannot read it either: it is damaged
+        return False
+
+
+def _has_encrypt_entry(path: Path) -> bool:
+    """Whether the bytes hold an /Encrypt key, read a block at a time."""
+    tail = b""
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            if b"/Encrypt" in tail + block:
+                return True
+            tail = block[-16:]
+    return False
 
 
 def _read_page(page) -> Page:
@@ -228,12 +268,12 @@ def _page_of(number: int, width: float, height: float, lines: list[Block], table
     return Page(page=number, width=width, height=height, blocks=tuple(blocks), words=tuple(words))
 
 
-def _read_pdfium_page(page, number: int, grids: list) -> Page:
+def _read_pdfium_page(page, number: int, grids: list, max_chars: int | None = None, watch: Watch | None = None) -> Page:
     """Lines as pdfplumber's extract_text_lines reads them: chars whose tops lie within Y_TOLERANCE, left to right,
     split into words at spaces and at gaps wider than X_TOLERANCE. Tables are the ruled grids' cells, filled with
     the chars whose centres lie inside them."""
     height = page.get_height()
-    chars = _pdfium_chars(page, height)
+    chars = _pdfium_chars(page, height, max_chars, lambda count: watch and watch("clipped", number, count))
     tables = [t for t in (_GridTable(cells, chars) for cells in grids) if t.is_table()]
     blocks: list[Block] = []
     words: list[tuple[str, float, float, float, float]] = []
@@ -257,7 +297,8 @@ def _read_pdfium_page(page, number: int, grids: list) -> Page:
     return _page_of(number, float(page.get_width()), float(height), blocks, _table_blocks(tables), words)
 
 
-def _pdfium_chars(page, height: float) -> list[tuple]:
+def _pdfium_chars(page, height: float, max_chars: int | None = None,
+                  on_clip: Callable[[int], object] | None = None) -> list[tuple]:
     """(text, x0, top, x1, bottom, size, bold, space_before, soft, middle) per character but spaces, tops from the
     page top. middle is the char's vertical centre as pdfminer boxes it (from the font's descent below the baseline up
     by the font size), which decides the table cell holding it.
@@ -272,6 +313,10 @@ def _pdfium_chars(page, height: float) -> list[tuple]:
     try:
         handle = textpage.raw
         count = raw.FPDFText_CountChars(handle)
+        if max_chars is not None and count > max_chars:
+            if on_clip is not None:
+                on_clip(count)
+            count = max_chars
         rect = raw.FS_RECTF()
         fonts: dict[int, bool] = {}
         descents: dict[int, float] = {}

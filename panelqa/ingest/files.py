@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from panelqa.errors import PanelqaError, UnreadableFile
+from panelqa.settings import LIMIT_SETTINGS
 
 __all__ = ["FoundFiles", "Rejected", "find_files", "find_pdfs", "file_hash", "HASH_BLOCK_BYTES"]
 
@@ -127,8 +128,8 @@ class FileTooLarge(UnreadableFile):
     """A file over the byte limit; the message names the limit and the setting that raises it."""
 
     def __init__(self, path: Path, size: int, limit: int):
-        super().__init__(f"{path}: {size / 1e6:,.0f} MB, over the {limit / 1e6:,.0f} MB limit on file size; "
-                         f"raise PANELQA_MAX_FILE_MB (--max-file-mb) to read it.")
+        super().__init__(f"{path}: {size / 1e6:,.1f} MB, over the limit of {limit / 1e6:,.0f} MB per file; "
+                         f"raise {LIMIT_SETTINGS['max_file_mb']} to read it.")
 
 
 def _walk(folder: Path) -> list[Path]:

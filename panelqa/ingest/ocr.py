@@ -14,7 +14,7 @@ import os
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from panelqa.errors import PanelqaError
 
@@ -30,6 +30,8 @@ MIN_WORD_CONFIDENCE = 20.0  # single words below this are specks and rulings Tes
 BLANK_LEVEL = 245  # a rendered page whose darkest pixel is lighter than this has nothing to read
 OCR_TIMEOUT_S = 120.0
 BULLET_MISREADS = frozenset({"¢", "«", "¢«", "©", "»", "*", "e«"})  # how Tesseract reads a "•" opening a line
+MIN_ORIENTATION_CONFIDENCE = 2.0  # a less sure orientation guess is not acted on (the upside-down council scan: 9.9)
+OCR_METHOD_VERSION = 2  # part of the cache key: 2 turns pages scanned upside down or sideways
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-eng"
 
 
@@ -41,6 +43,7 @@ class OcrSetup:
     engine: str = ""  # "tesseract 5.3.0 eng 300dpi": part of the cache key, so an upgrade reads pages again
     cache_db: str | None = None  # the index database holding the ocr_cache table
     min_confidence: float = MIN_OCR_CONFIDENCE
+    osd: bool = False  # Tesseract's orientation data is installed: pages scanned upside down or sideways are turned
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,7 @@ class OcrResult:
     lines: tuple[OcrLine, ...]
     confidence: float  # mean confidence of the words kept (0-100); 0 when no word was read
     seconds: float  # Tesseract's time for the page (the first time it was read)
+    rotation: int = 0  # degrees clockwise the scan was turned to read it upright; boxes are on the page as it is
 
 
 def find_tesseract() -> OcrSetup:
@@ -74,7 +78,8 @@ def find_tesseract() -> OcrSetup:
     if OCR_LANGUAGE not in langs:
         return OcrSetup(None)
     first = (version.stdout or version.stderr).splitlines()
-    return OcrSetup(path, engine=f"{first[0].strip() if first else 'tesseract'} {OCR_LANGUAGE} {OCR_DPI}dpi")
+    engine = f"{first[0].strip() if first else 'tesseract'} {OCR_LANGUAGE} {OCR_DPI}dpi v{OCR_METHOD_VERSION}"
+    return OcrSetup(path, engine=engine, osd="osd" in langs)
 
 
 def image_key(image, engine: str) -> str:
@@ -89,25 +94,64 @@ def is_blank(image) -> bool:
 
 
 def read_image(image, setup: OcrSetup) -> OcrResult:
-    """Run Tesseract on a page rendered at OCR_DPI (grayscale PIL image); boxes come back in PDF points."""
+    """Run Tesseract on a page rendered at OCR_DPI (grayscale PIL image); boxes come back in PDF points.
+
+    A page read with too little confidence may be a scan upside down or sideways: Tesseract's orientation
+    detection names the turn, and the turned page's reading is kept when it is the more confident one."""
+    start = time.perf_counter()
+    result = _parse_tsv(_run(setup, image, "tsv"), image.size, 0)
+    if result.confidence < setup.min_confidence and setup.osd:
+        turn = _orientation(setup, image)
+        if turn:
+            turned = _parse_tsv(_run(setup, image.rotate(-turn, expand=True), "tsv"), image.size, turn)
+            if turned.confidence > result.confidence:
+                result = turned
+    return replace(result, seconds=round(time.perf_counter() - start, 3))
+
+
+def _run(setup: OcrSetup, image, *args: str) -> str:
     import io
 
     buffer = io.BytesIO()
     image.save(buffer, format="PPM")  # uncompressed: Tesseract reads it from stdin without a temporary file
-    start = time.perf_counter()
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # the child's own environment: one thread per page
+    command = [setup.tesseract, "stdin", "stdout", "--dpi", str(OCR_DPI)]
+    command += ["--psm", "0"] if args == ("osd",) else ["-l", OCR_LANGUAGE, *args]
     try:
-        done = subprocess.run([setup.tesseract, "stdin", "stdout", "-l", OCR_LANGUAGE, "--dpi", str(OCR_DPI), "tsv"],
-                              input=buffer.getvalue(), capture_output=True, env=env, timeout=OCR_TIMEOUT_S)
+        done = subprocess.run(command, input=buffer.getvalue(), capture_output=True, env=env, timeout=OCR_TIMEOUT_S)
     except subprocess.TimeoutExpired as exc:
         raise PanelqaError(f"Tesseract took over {OCR_TIMEOUT_S:.0f} s on one page; the page was not read.") from exc
     if done.returncode != 0:
+        if args == ("osd",):
+            return ""  # too little text to tell the orientation: the page is read as it stands
         raise PanelqaError(f"Tesseract failed ({done.stderr.decode(errors='replace').strip()[:200]}); "
                            "check the install with: tesseract --list-langs")
-    return _parse_tsv(done.stdout.decode("utf-8", errors="replace"), time.perf_counter() - start)
+    return done.stdout.decode("utf-8", errors="replace")
 
 
-def _parse_tsv(tsv: str, seconds: float) -> OcrResult:
+def _orientation(setup: OcrSetup, image) -> int:
+    """Degrees clockwise (90, 180, 270) that turn the page upright, when Tesseract is sure enough; else 0."""
+    found = dict(line.split(":", 1) for line in _run(setup, image, "osd").splitlines() if ":" in line)
+    try:
+        turn, sure = int(found.get("Rotate", "0")), float(found.get("Orientation confidence", "0"))
+    except ValueError:
+        return 0
+    return turn if turn in (90, 180, 270) and sure >= MIN_ORIENTATION_CONFIDENCE else 0
+
+
+def _unturn(x: float, y: float, size: tuple[int, int], turn: int) -> tuple[float, float]:
+    """A point of the page turned `turn` degrees clockwise, back on the page as it is (width, height = size)."""
+    width, height = size
+    if turn == 90:
+        return y, height - x
+    if turn == 180:
+        return width - x, height - y
+    if turn == 270:
+        return width - y, x
+    return x, y
+
+
+def _parse_tsv(tsv: str, size: tuple[int, int], turn: int) -> OcrResult:
     scale = 72.0 / OCR_DPI
     lines: dict[tuple[str, str, str], list[tuple[str, float, float, float, float, float]]] = {}
     confidences: list[float] = []
@@ -123,8 +167,9 @@ def _parse_tsv(tsv: str, seconds: float) -> OcrResult:
             continue
         confidences.append(conf)
         left, top, width, height = (int(v) for v in cols[6:10])
-        word = (text, round(left * scale, 1), round(top * scale, 1), round((left + width) * scale, 1),
-                round((top + height) * scale, 1), round(conf, 1))
+        (ax, ay), (bx, by) = _unturn(left, top, size, turn), _unturn(left + width, top + height, size, turn)
+        word = (text, round(min(ax, bx) * scale, 1), round(min(ay, by) * scale, 1), round(max(ax, bx) * scale, 1),
+                round(max(ay, by) * scale, 1), round(conf, 1))
         lines.setdefault((cols[2], cols[3], cols[4]), []).append(word)
     out = []
     for words in lines.values():
@@ -132,16 +177,17 @@ def _parse_tsv(tsv: str, seconds: float) -> OcrResult:
             words[0] = ("•", *words[0][1:])
         box = (min(w[1] for w in words), min(w[2] for w in words), max(w[3] for w in words), max(w[4] for w in words))
         out.append(OcrLine(" ".join(w[0] for w in words), box, tuple(words)))
-    out.sort(key=lambda line: (line.box[1], line.box[0]))
+    if not turn:
+        out.sort(key=lambda line: (line.box[1], line.box[0]))  # a turned page keeps the order it was read in
     mean = sum(confidences) / len(confidences) if confidences else 0.0
-    return OcrResult(tuple(out), round(mean, 1), round(seconds, 3))
+    return OcrResult(tuple(out), round(mean, 1), 0.0, turn)
 
 
 def result_to_json(result: OcrResult) -> dict:
-    return {"confidence": result.confidence, "seconds": result.seconds,
+    return {"confidence": result.confidence, "seconds": result.seconds, "rotation": result.rotation,
             "lines": [[line.text, list(line.box), [list(w) for w in line.words]] for line in result.lines]}
 
 
 def result_from_json(data: dict) -> OcrResult:
     lines = tuple(OcrLine(text, tuple(box), tuple(tuple(w) for w in words)) for text, box, words in data["lines"])
-    return OcrResult(lines, float(data["confidence"]), float(data["seconds"]))
+    return OcrResult(lines, float(data["confidence"]), float(data["seconds"]), int(data.get("rotation", 0)))

@@ -13,7 +13,6 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,14 +23,15 @@ from panelqa.ingest.chunk import chunk_document
 from panelqa.ingest.commitments import CommitmentRow, commitment_embedding_text, extract_commitments
 from panelqa.ingest.describe import describe
 from panelqa.ingest.embed import Embedder, chunk_embedding_text, default_backend, embed_key, load_embedder
-from panelqa.ingest.extract import extract_pages, pdf_title
+from panelqa.ingest.extract import Watch, extract_pages, pdf_title
 from panelqa.ingest.files import FoundFiles, file_hash, find_files, find_pdfs
 from panelqa.ingest.ledger import LedgerRow, extract_ledger, ledger_embedding_text
 from panelqa.ingest.lock import set_index_aside, writer_lock
 from panelqa.ingest.ocr import INSTALL_HINT, OcrSetup, find_tesseract
+from panelqa.ingest.readers import ReaderFailed, read_all
 from panelqa.ingest.records import Chunk, Document, OcrPage, Page
 from panelqa.ingest.store import Store, Vectors, check_model, vectors_problem
-from panelqa.settings import Settings
+from panelqa.settings import LIMIT_SETTINGS, ReadLimits, Settings
 from panelqa.vocab import CHANGED_STATUSES, FileStatus
 
 __all__ = ["FileReport", "BatchReport", "ingest_paths", "find_pdfs", "prepare_file", "file_hash"]
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
 EMBED_BATCH_TEXTS = 256  # texts of several files are embedded together, up to this many, so batches stay full
-WORKER_NICENESS = 10  # readers yield the CPU to embedding, which is the longer stage; they use what it leaves
+IN_PROCESS = 0  # workers=0: files are read in the ingest's own process (tests), never in reader processes
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,25 +116,67 @@ class Prepared:
     rows_error: str = ""  # why the ledger and commitments could not be extracted
     extract_s: float = 0.0  # of seconds, the part spent reading the PDF, OCR included (the rest: describe, chunk)
     ocr_s: float = 0.0  # of extract_s, the part Tesseract took
+    notes: str = ""  # what of the file was not read (over a limit), and the setting that reads it
 
 
-def prepare_file(path: str, doc_id: str, ocr: OcrSetup | None = None) -> Prepared:
-    """Extract (OCR included), describe and chunk one file; runs in a worker process."""
+def prepare_file(path: str, doc_id: str, ocr: OcrSetup | None = None, *, limits: ReadLimits | None = None,
+                 watch: Watch | None = None) -> Prepared:
+    """Extract (OCR included), describe and chunk one file, within the limits; runs in a reader process."""
     start = time.perf_counter()
+    limits = limits or ReadLimits()
+    seen = _Seen(watch)
     try:
-        pages = extract_pages(Path(path), ocr)
+        pages = extract_pages(Path(path), ocr, max_pages=limits.max_pages, max_page_chars=limits.max_page_chars,
+                              watch=seen)
+        seen("read", 0, 0)
         extract_s = time.perf_counter() - start
         doc = describe(Path(path), doc_id, pages, pdf_title(Path(path)))
         chunks = chunk_document(doc, pages)
     except UnreadableFile as exc:
         return Prepared(path, None, (), (), error=str(exc).removeprefix(f"{path}: "))
+    except MemoryError:
+        where = f" on page {seen.page} of {seen.pages}" if seen.page else ""
+        return Prepared(path, None, (), (), error=(
+            f"needs more memory{where} than the {limits.max_reader_mb} MB a reader may take; raise "
+            f"{LIMIT_SETTINGS['max_reader_mb']} to read it."))
     except Exception as exc:  # a parser bug on one odd file must not stop the batch
         log.exception("failed to read %s", path)
         return Prepared(path, None, (), (), error=f"could not be read ({type(exc).__name__}: {exc})")
     ledger, commitments, rows_error = _extract_rows(path, doc, pages, chunks)
     return Prepared(path, doc, tuple(pages), tuple(chunks), seconds=time.perf_counter() - start,
                     ledger=ledger, commitments=commitments, rows_error=rows_error, extract_s=extract_s,
-                    ocr_s=sum(p.ocr.seconds for p in pages if p.ocr))
+                    ocr_s=sum(p.ocr.seconds for p in pages if p.ocr), notes=seen.notes(limits))
+
+
+class _Seen:
+    """Follows a reader through a file (the page it is on, pages cut at the character limit) and passes each
+    event on to the reader's watcher."""
+
+    def __init__(self, watch: Watch | None):
+        self.watch, self.page, self.pages, self.clipped = watch, 0, 0, []
+
+    def __call__(self, event: str, page: int, value: int) -> None:
+        if event == "page":
+            self.page, self.pages = page, value
+        elif event == "read":
+            self.page = 0
+        elif event == "clipped":
+            self.clipped.append(page)
+        if self.watch is not None:
+            self.watch(event, page, value)
+
+    def notes(self, limits: ReadLimits) -> str:
+        """What of the file was not read, and the setting that would read it."""
+        notes = []
+        if self.pages > limits.max_pages:
+            notes.append(f"only the first {limits.max_pages:,} of {self.pages:,} pages read, the limit per document; "
+                         f"raise {LIMIT_SETTINGS['max_pages']} to read them all")
+        if self.clipped:
+            listed = ", ".join(str(p) for p in self.clipped[:8]) + (" ..." if len(self.clipped) > 8 else "")
+            notes.append(f"page{'s' if len(self.clipped) > 1 else ''} {listed} cut at {limits.max_page_chars:,} "
+                         f"characters, the limit per page; raise {LIMIT_SETTINGS['max_page_chars']} to read "
+                         f"{'them' if len(self.clipped) > 1 else 'it'} whole")
+        return "; ".join(notes)
 
 
 def _extract_rows(path: str, doc: Document, pages: list[Page], chunks: list[Chunk]):
@@ -175,7 +217,7 @@ def _run_batch(batch: _Batch, found: FoundFiles, paths, prune: bool, workers: in
     files = list(found.files)
     ocr = replace(find_tesseract(), cache_db=str(batch.store.db_path))
     plan = batch.plan(files, ocr_available=ocr.tesseract is not None)
-    for prepared, item, next_ready in _prepare_all(plan, workers, ocr):
+    for prepared, item, next_ready in _prepare_all(plan, workers, batch.settings.limits, ocr):
         batch.add(prepared, item, next_ready)
     batch.flush()
     if prune:
@@ -234,7 +276,7 @@ class _Batch:
             key = str(path)
             try:
                 size = path.stat().st_size
-                doc_id = file_hash(path)
+                doc_id = file_hash(path, max_bytes=self.settings.limits.max_file_mb * 1_000_000)
             except UnreadableFile as exc:  # swapped for a pipe or a device since it was found, or unreadable
                 self.report(FileReport(key, "failed", reason=str(exc).removeprefix(f"{key}: ")))
                 continue
@@ -301,7 +343,7 @@ class _Batch:
                                       ledger_error=prepared.rows_error or None)
             self.stage["store"] += time.perf_counter() - t3
             share = (t2 - t) * n / max(1, len(texts))
-            reason = f"({item.why})" if item.why else ""
+            reason = "; ".join(r for r in (f"({item.why})" if item.why else "", prepared.notes) if r)
             if prepared.rows_error:
                 reason = (reason + " " if reason else "") + (
                     f"ledger and commitments not extracted ({prepared.rows_error}); the next ingest tries again")
@@ -354,27 +396,20 @@ def _under(path: Path, roots: list[Path]) -> bool:
     return any(root == path or root in path.parents for root in roots)
 
 
-def _prepare_all(todo: list[Planned], workers: int, ocr: OcrSetup | None = None):
-    """Parse files in worker processes while the main process embeds and stores.
+def _prepare_all(todo: list[Planned], workers: int, limits: ReadLimits, ocr: OcrSetup | None = None):
+    """Parse files in reader processes (readers.py), OCR included, while the main process embeds and stores.
 
     Yields (prepared, item, next_ready): next_ready says the next file is already parsed, so the caller
-    can gather several files into one embedding batch without waiting for a reader.
+    can gather several files into one embedding batch without waiting for a reader. workers=0 reads in this
+    process, without the time and memory limits: for tests that share the loaded model and patched functions.
     """
-    if not todo:
-        return
-    if workers <= 1 or len(todo) == 1:
+    if workers <= IN_PROCESS:
         for item in todo:
-            yield prepare_file(item.path, item.doc_id, ocr), item, False
+            yield prepare_file(item.path, item.doc_id, ocr, limits=limits), item, False
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_lower_priority) as pool:
-        futures = [pool.submit(prepare_file, item.path, item.doc_id, ocr) for item in todo]
-        for n, (future, item) in enumerate(zip(futures, todo, strict=True)):
-            prepared = future.result()
-            yield prepared, item, n + 1 < len(futures) and futures[n + 1].done()
-
-
-def _lower_priority() -> None:
-    try:
-        os.nice(WORKER_NICENESS)
-    except OSError:  # not permitted here: readers then share the CPU evenly, which is only slower
-        pass
+    jobs = [(item.path, item.doc_id, ocr) for item in todo]
+    for n, result, next_ready in read_all(jobs, prepare_file, workers, limits):
+        item = todo[n]
+        if isinstance(result, ReaderFailed):
+            result = Prepared(item.path, None, (), (), error=result.reason)
+        yield result, item, next_ready
