@@ -40,7 +40,7 @@ def build_hostile_folder(folder: Path, corpus: Path, *, damaged: int = 40, pages
         (folder / name).write_bytes(damaged_copy(real, DAMAGED_SEED * 1000 + n))
         expected[name] = (("added", "failed", "duplicate"), "")  # some damage leaves a readable file
     write_raw_pdf(folder / "zero pages.pdf", [])
-    expected["zero pages.pdf"] = (("failed",), "")  # PDFium will not open it: "damaged or truncated"
+    expected["zero pages.pdf"] = (("failed",), "the PDF has no pages")
     write_pdf(folder / "long.pdf", [f"Police and Crime Panel, page {n}. Item {n} was noted." for n in range(1, pages + 1)])
     expected["long.pdf"] = (("added",), f"of {pages:,} pages read")
     write_raw_pdf(folder / "one line.pdf", [one_line(line_bytes)])
