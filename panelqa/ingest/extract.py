@@ -26,7 +26,7 @@ OCR_HEADING_RATIO = 1.25  # an OCR line this much taller than the page's median 
 #                          glyph-height noise (ascenders, descenders), and the line gets the body size
 MIN_TABLE_COLS = 2
 EXTRACTOR_VERSION = 3  # bump when extraction or description changes what a page or document holds; 2: OCR;
-#                       3: OCR turns scans that lie upside down or sideways
+#                       3: OCR turns scans that lie upside down or sideways and drops noise lines
 X_TOLERANCE = 3.0  # pdfplumber's default: a wider gap between characters starts a new word
 Y_TOLERANCE = 3.0  # pdfplumber's default: characters whose tops differ less share a line
 MIN_GRID_EDGES = 4  # a grid of two cells has at least four ruling lines
@@ -143,7 +143,7 @@ class _OcrReader:
 
         image = pdfium_page.render(scale=OCR_DPI / 72, grayscale=True).to_pil()
         if is_blank(image):
-            return read
+            return replace(read, ocr=OcrPage("blank"))
         if self.setup.tesseract is None:
             return replace(read, ocr=OcrPage("unavailable"))
         key = image_key(image, self.setup.engine)
