@@ -136,3 +136,26 @@ def test_filters_survive_a_visit_to_another_page(sample_index, monkeypatch):
     assert at.multiselect(key="co_owners").value == ["PCC"]
     assert at.date_input(key="co_range").value == (date(2018, 4, 1), date(2018, 4, 30))
     assert _table(at).equals(before)
+
+
+def test_a_later_report_back_is_offered_as_a_possible_follow_up(tmp_path, monkeypatch, make_pdf, make_index):
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    asked = make_pdf(papers / "2019-01-18 Panel minutes.pdf", [
+        "Police and Crime Panel, minutes of 18 January 2019.\n"
+        "Members asked about waiting times for the victims counselling service.\n"
+        "Action: PCC to report back on waiting times for the victims counselling service by March."])
+    answered = make_pdf(papers / "2019-03-22 Panel minutes.pdf", [
+        "Police and Crime Panel, minutes of 22 March 2019.\n"
+        "The PCC reported back on waiting times for the victims counselling service: waiting times for the "
+        "victims counselling service have fallen to four weeks."])
+    index = make_index(tmp_path / "index", [asked, answered])
+    at = _commitments_page(index, monkeypatch)
+    table = _table(at)
+    assert list(table["Kind"]) == ["action"] and list(table["Follow-ups"]) == [1]
+    action = api.commitments(index)[0]
+    at.selectbox(key="co_open").select(action.row.row_id).run()
+    card = next(h.proto.body for h in at.html if 'class="pq-card"' in h.proto.body)
+    assert "offered as suggestions, not a verdict" in card
+    assert "The PCC reported back on waiting times" in card and "2019-03-22 Panel minutes.pdf, p. 1" in card
+    assert "22 March 2019" in card
