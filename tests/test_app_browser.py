@@ -134,6 +134,9 @@ def test_ask_in_a_real_browser_and_show_the_page(served_app, shots):
             expect(page.locator(".pq-total")).to_contain_text("Listed but not summed")
             page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
             page.screenshot(path=shots / "6-funding.png")
+            page.locator('[data-testid="stVegaLiteChart"]').first.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            page.screenshot(path=shots / "6-funding-chart.png")
             _choose(page, "Show a row on its page (or select it in the table)")
             image = page.locator('[data-testid="stImage"] img').first
             image.wait_for(timeout=30_000)
@@ -167,7 +170,7 @@ def test_ask_in_a_real_browser_and_show_the_page(served_app, shots):
             browser.close()
     saved = sorted(p.name for p in shots.glob("*.png"))
     assert saved == ["1-start.png", "2-answer.png", "3-passages.png", "4-show-on-page.png", "5-narrow.png",
-                     "6-funding.png", "7-funding-row-on-page.png", "8-commitments.png",
+                     "6-funding-chart.png", "6-funding.png", "7-funding-row-on-page.png", "8-commitments.png",
                      "9-commitment-row-on-page.png"]
     print(f"screenshots in {shots}")
 

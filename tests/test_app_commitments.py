@@ -123,3 +123,16 @@ def test_follow_ups_are_suggestions_with_paper_text_kept_literal(sample_index):
     assert "offered as suggestions, not a verdict" in html
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "2019-01-18 &lt;b&gt;minutes&lt;/b&gt;.pdf, p. 3" in html and "18 January 2019" in html
+
+
+def test_filters_survive_a_visit_to_another_page(sample_index, monkeypatch):
+    at = _commitments_page(sample_index, monkeypatch)
+    at.multiselect(key="co_owners").select("PCC").run()
+    at.radio(key="co_mode").set_value("Date range").run()
+    at.date_input(key="co_range").set_value((date(2018, 4, 1), date(2018, 4, 30))).run()
+    before = _table(at)
+    at.switch_page("panelqa/app/papers_page.py").run()
+    at.switch_page("panelqa/app/commitments_page.py").run()
+    assert at.multiselect(key="co_owners").value == ["PCC"]
+    assert at.date_input(key="co_range").value == (date(2018, 4, 1), date(2018, 4, 30))
+    assert _table(at).equals(before)

@@ -12,6 +12,7 @@ import streamlit as st
 from panelqa import api
 from panelqa.app.cards import CARD_CSS, follow_ups_html, plain
 from panelqa.app.resources import current_index, settings
+from panelqa.app.state import kept
 from panelqa.cli.report_format import rows_csv
 from panelqa.errors import PanelqaError
 
@@ -115,18 +116,19 @@ def main() -> None:
         return
     dates = sorted(date.fromisoformat(v.row.meeting_date) for v in rows if v.row.meeting_date)
     owner_col, kind_col = st.columns(2)
-    owners = owner_col.multiselect("Owner", sorted({v.row.owner or NOT_STATED for v in rows}), key="co_owners",
-                                   placeholder="Any owner")
-    kinds = kind_col.multiselect("Kind", sorted({v.row.kind for v in rows}), key="co_kinds", placeholder="Any kind")
+    names = sorted({v.row.owner or NOT_STATED for v in rows})
+    owners = owner_col.multiselect("Owner", names, **kept("co_owners", [], names), placeholder="Any owner")
+    kind_options = sorted({v.row.kind for v in rows})
+    kinds = kind_col.multiselect("Kind", kind_options, **kept("co_kinds", [], kind_options), placeholder="Any kind")
     mode_col, range_col, words_col = st.columns([1, 1.4, 2])
-    mode = mode_col.radio("Meeting date", [ANY, RANGE], key="co_mode", horizontal=True)
+    mode = mode_col.radio("Meeting date", [ANY, RANGE], horizontal=True, **kept("co_mode", ANY, [ANY, RANGE]))
     span = None
     if mode == RANGE:
         first, last = (dates[0], dates[-1]) if dates else (date.today(), date.today())
-        picked = range_col.date_input("From – to", value=(first, last), key="co_range", format="YYYY-MM-DD")
+        picked = range_col.date_input("From – to", **kept("co_range", (first, last)), format="YYYY-MM-DD")
         if isinstance(picked, tuple) and len(picked) == 2:
             span = picked
-    words = words_col.text_input("Words (matched by words or meaning)", key="co_words",
+    words = words_col.text_input("Words (matched by words or meaning)", **kept("co_words", ""),
                                  placeholder="e.g. grant funding").strip()
     try:
         shown = filter_rows(rows, index_dir, index.stamp, owners, kinds, span, words)
