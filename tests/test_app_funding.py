@@ -113,3 +113,15 @@ def test_a_row_opens_its_page_with_the_amount_framed(sample_index, monkeypatch):
     assert f"page {first.row.page} of" in caption
     assert f"the amount {first.row.amount_text} is framed in red" in caption
     assert any(d.proto.label == "Download PDF" for d in at.get("download_button"))
+
+
+def test_filters_survive_a_visit_to_another_page(sample_index, monkeypatch):
+    at = _funding_page(sample_index, monkeypatch)
+    at.multiselect(key="fu_recipients").select("Reading CSP").run()
+    at.selectbox(key="fu_when").select("FY 2017/18").run()
+    before = _table(at)
+    at.switch_page("panelqa/app/ask_page.py").run()
+    at.switch_page("panelqa/app/funding_page.py").run()
+    assert at.multiselect(key="fu_recipients").value == ["Reading CSP"]
+    assert at.selectbox(key="fu_when").value == "FY 2017/18"
+    assert _table(at).equals(before)

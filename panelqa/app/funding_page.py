@@ -11,6 +11,7 @@ import streamlit as st
 from panelqa import api, format_pounds, funding_total
 from panelqa.app.cards import plain
 from panelqa.app.resources import current_index, settings
+from panelqa.app.state import kept
 from panelqa.cli.report_format import rows_csv
 from panelqa.errors import PanelqaError
 from panelqa.vocab import SUMMED_KINDS
@@ -177,16 +178,19 @@ def main() -> None:
     years = sorted({r.row.meeting_date[:4] for r in rows if r.row.meeting_date}, reverse=True)
     fys = sorted({r.row.financial_year for r in rows if r.row.financial_year}, reverse=True)
     when_col, kind_col, words_col = st.columns([1, 1.2, 2])
-    when = when_col.selectbox("Year or financial year", [ANY_YEAR, *years, *(FY + f for f in fys)], key="fu_when")
-    kinds = kind_col.multiselect("Kind", sorted({r.row.kind for r in rows}), key="fu_kinds", placeholder="Any kind",
+    whens = [ANY_YEAR, *years, *(FY + f for f in fys)]
+    when = when_col.selectbox("Year or financial year", whens, **kept("fu_when", ANY_YEAR, whens))
+    kind_options = sorted({r.row.kind for r in rows})
+    kinds = kind_col.multiselect("Kind", kind_options, **kept("fu_kinds", [], kind_options), placeholder="Any kind",
                                  format_func=lambda k: k.replace("_", " ") + (" (summed)" if k in SUMMED_KINDS else ""))
-    words = words_col.text_input("Words (matched by words or meaning)", key="fu_words",
+    words = words_col.text_input("Words (matched by words or meaning)", **kept("fu_words", ""),
                                  placeholder="e.g. drug treatment").strip()
     who_col, fund_col = st.columns(2)
-    recipients = who_col.multiselect("Recipient", sorted({r.row.recipient or NOT_STATED for r in rows}),
-                                     key="fu_recipients", placeholder="Any recipient")
-    funds = fund_col.multiselect("Fund", sorted({r.row.funder or NOT_STATED for r in rows}), key="fu_funds",
-                                 placeholder="Any fund")
+    names = sorted({r.row.recipient or NOT_STATED for r in rows})
+    recipients = who_col.multiselect("Recipient", names, **kept("fu_recipients", [], names),
+                                     placeholder="Any recipient")
+    fund_names = sorted({r.row.funder or NOT_STATED for r in rows})
+    funds = fund_col.multiselect("Fund", fund_names, **kept("fu_funds", [], fund_names), placeholder="Any fund")
     try:
         shown = filter_rows(rows, index_dir, index.stamp, when, recipients, funds, kinds, words)
     except PanelqaError as exc:
@@ -202,13 +206,14 @@ def main() -> None:
     csv_col, chart_col = st.columns([1, 3], vertical_alignment="center")
     csv_col.download_button("Download CSV", data=rows_csv(shown), file_name="funding.csv", mime="text/csv",
                             key="fu_csv")
-    by = chart_col.radio("Chart the summed amounts by", list(CHART_BY), horizontal=True, key="fu_chart")
+    by = chart_col.radio("Chart the summed amounts by", list(CHART_BY), horizontal=True,
+                         **kept("fu_chart", "Recipient", list(CHART_BY)))
     data = chart_data(shown, CHART_BY[by])
     if data.empty:
         st.caption("Nothing summed in this selection to chart.")
     else:
         st.bar_chart(data, x="group", y="£ summed", x_label=by, y_label="£ summed (each grant once)",
-                     horizontal=by != "Year")
+                     horizontal=by != "Year", sort=False)  # largest first; years in order
     by_id = {r.row.row_id: r for r in shown}
     if st.session_state.get("fu_open") not in by_id:
         st.session_state.fu_open = None
