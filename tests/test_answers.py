@@ -116,3 +116,14 @@ def test_a_total_question_still_lists_every_grant_of_the_recipient(index_dir):
     result = answer("How much did Reading CSP get in total?", index_dir)
     assert "£253,610" in result.text and "£88,338" in result.text and "£35,363" in result.text
     assert "Total of the amounts listed" in result.text
+
+
+@pytest.mark.parametrize("question", [
+    "What percentage of bus services ran on time in Oxford?",
+    "Why was the airport runway extension refused planning permission?",
+])
+def test_a_question_on_a_topic_the_papers_lack_is_not_answered(index_dir, question):
+    """Its rarer words are in none of the passages found, and no sentence holds much of it."""
+    result = answer(question, index_dir)
+    assert not result.found
+    assert "do not appear to answer" in result.note

@@ -25,8 +25,9 @@ MIN_TEXT_LETTERS = 20  # a page with fewer letters in its text layer is a scan (
 OCR_HEADING_RATIO = 1.25  # an OCR line this much taller than the page's median line is set bigger; any less is
 #                          glyph-height noise (ascenders, descenders), and the line gets the body size
 MIN_TABLE_COLS = 2
-EXTRACTOR_VERSION = 3  # bump when extraction or description changes what a page or document holds; 2: OCR;
-#                       3: OCR turns scans that lie upside down or sideways and drops noise lines
+EXTRACTOR_VERSION = 4  # bump when extraction or description changes what a page or document holds; 2: OCR;
+#                       3: OCR turns scans that lie upside down or sideways and drops noise lines;
+#                       4: a page OCR cannot read is recorded with its confidence
 X_TOLERANCE = 3.0  # pdfplumber's default: a wider gap between characters starts a new word
 Y_TOLERANCE = 3.0  # pdfplumber's default: characters whose tops differ less share a line
 MIN_GRID_EDGES = 4  # a grid of two cells has at least four ruling lines
@@ -160,10 +161,10 @@ class _OcrReader:
             if self.cache is not None:
                 self.cache.put(key, result_to_json(result))
         text = " ".join(line.text for line in result.lines)
-        if _letters(text) <= _letters(read.text):
-            return read  # nothing more on the image than in the text layer
-        if result.confidence < self.setup.min_confidence:
+        if result.confidence < self.setup.min_confidence and _letters(read.text) == 0:
             return replace(read, ocr=OcrPage("too_faint", result.confidence, seconds, cached=stored is not None))
+        if _letters(text) <= _letters(read.text) or result.confidence < self.setup.min_confidence:
+            return read  # nothing more on the image than in the text layer
         sizes = [_glyph_height(line) for line in result.lines]
         body = sorted(sizes)[len(sizes) // 2]
         blocks = tuple(Block(kind="line", text=_clean(line.text), box=line.box,
