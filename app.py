@@ -18,6 +18,9 @@ st.set_page_config(page_title=TITLE, page_icon=ICON, layout="wide")
 pages = [
     st.Page("panelqa/app/ask_page.py", title="Ask", icon=":material/search:", default=True),
     st.Page("panelqa/app/papers_page.py", title="Papers", icon=":material/description:"),
+    st.Page("panelqa/app/funding_page.py", title="Funding", icon=":material/payments:", url_path="funding"),
+    st.Page("panelqa/app/commitments_page.py", title="Commitments", icon=":material/task_alt:",
+            url_path="commitments"),
     st.Page("panelqa/app/timeline_page.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
     st.Page("panelqa/app/briefing_page.py", title=f"Briefing ({len(st.session_state.get('briefing', []))})",
             icon=":material/assignment:", url_path="briefing"),

@@ -109,9 +109,10 @@ def document_pdf(doc_id: str, index_dir: str | Path | None = None, *, index=None
 
 @_index_errors
 def page_image(doc_id: str, page: int, chunk_id: str | None = None, index_dir: str | Path | None = None, *,
-               index=None, resolution: int | None = None):
-    """One page of an indexed paper as a `PageImage` (PNG), the chunk's lines marked; None if the file is gone."""
-    from panelqa.ingest.extract import PAGE_IMAGE_DPI, render_page
+               index=None, resolution: int | None = None, mark: str | None = None):
+    """One page of an indexed paper as a `PageImage` (PNG), the chunk's lines marked; None if the file is gone.
+    mark: a short text on the page (a ledger row's "£88,338") framed on its own, so the figure is seen at once."""
+    from panelqa.ingest.extract import PAGE_IMAGE_DPI, find_text_boxes, render_page
     from panelqa.search.records import PageImage
 
     index = index or open_index(index_dir)
@@ -121,8 +122,11 @@ def page_image(doc_id: str, page: int, chunk_id: str | None = None, index_dir: s
     count = index.documents[doc_id].page_count
     page = min(max(1, page), count)
     boxes = index.chunk_boxes(chunk_id, page) if chunk_id else ()
-    png = render_page(path, page, boxes, resolution or PAGE_IMAGE_DPI)
-    return PageImage(doc_id, page, count, png, bool(boxes))
+    strong = find_text_boxes(path, page, mark) if mark else ()
+    inside = tuple(b for b in strong if any(c[1] - 2 <= (b[1] + b[3]) / 2 <= c[3] + 2 for c in boxes))
+    strong = inside or strong  # the same figure elsewhere on the page is not the row's
+    png = render_page(path, page, boxes, resolution or PAGE_IMAGE_DPI, strong)
+    return PageImage(doc_id, page, count, png, bool(boxes), bool(strong))
 
 
 @_index_errors

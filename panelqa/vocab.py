@@ -26,6 +26,7 @@ FILE_STATUSES: tuple[FileStatus, ...] = get_args(FileStatus)
 CHANGED_STATUSES: tuple[FileStatus, ...] = ("added", "updated", "pruned", "duplicate")  # the index changed
 
 # how a page without a text layer fared: "read" by OCR and indexed; "too_faint": OCR's confidence below the
-# minimum, reported and not indexed; "unavailable": Tesseract is not installed; "failed": Tesseract gave an error
-OcrStatus = Literal["read", "too_faint", "unavailable", "failed"]
+# minimum, reported and not indexed; "unavailable": Tesseract is not installed; "failed": Tesseract gave an error;
+# "blank": the page renders white, nothing to read
+OcrStatus = Literal["read", "too_faint", "unavailable", "failed", "blank"]
 OCR_STATUSES: tuple[OcrStatus, ...] = get_args(OcrStatus)

@@ -101,3 +101,29 @@ def test_a_run_on_line_is_cut_around_the_question_words(index_dir):
     clipped = answer_module._clip(line, {"knife": 1.0, "crime": 1.0, "workshop": 1.0})
     assert "knife crime" in clipped and clipped.startswith("…") and clipped.endswith("…")
     assert len(clipped.split()) <= answer_module.CLIP_WORDS + 2
+
+
+def test_a_money_question_about_one_grant_answers_with_that_grant(index_dir):
+    """Reading CSP states five amounts in the sample papers; the drug treatment programme is one of them."""
+    result = answer("How much did Reading CSP put into its drug treatment programme?", index_dir)
+    assert result.found
+    assert "£253,610" in result.text and "drug treatment programme" in result.text
+    assert "£88,338" not in result.text and "£35,363" not in result.text
+    assert result.passages[result.lines[0].citation - 1].page == 2
+
+
+def test_a_total_question_still_lists_every_grant_of_the_recipient(index_dir):
+    result = answer("How much did Reading CSP get in total?", index_dir)
+    assert "£253,610" in result.text and "£88,338" in result.text and "£35,363" in result.text
+    assert "Total of the amounts listed" in result.text
+
+
+@pytest.mark.parametrize("question", [
+    "What percentage of bus services ran on time in Oxford?",
+    "Why was the airport runway extension refused planning permission?",
+])
+def test_a_question_on_a_topic_the_papers_lack_is_not_answered(index_dir, question):
+    """Its rarer words are in none of the passages found, and no sentence holds much of it."""
+    result = answer(question, index_dir)
+    assert not result.found
+    assert "do not appear to answer" in result.note

@@ -87,6 +87,15 @@ def _ask(page, question: str) -> None:
     page.locator(".pq-answer").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
 
 
+def _choose(page, label: str) -> None:
+    """Pick an option of a selectbox from the keyboard (its list can open below the window's edge)."""
+    combo = page.get_by_role("combobox", name=label)
+    combo.scroll_into_view_if_needed()
+    combo.click()
+    combo.press("ArrowDown")
+    combo.press("Enter")
+
+
 def test_ask_in_a_real_browser_and_show_the_page(served_app, shots):
     sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (pip install playwright)")
     expect = sync_api.expect
@@ -119,6 +128,36 @@ def test_ask_in_a_real_browser_and_show_the_page(served_app, shots):
             page.wait_for_timeout(300)
             page.screenshot(path=shots / "4-show-on-page.png")
 
+            page.goto(f"{served_app}/funding")
+            expect(page.locator(".pq-total")).to_contain_text(re.compile(r"Summed: £\d[\d,]* over \d+ grants"),
+                                                              timeout=ANSWER_TIMEOUT_MS)
+            expect(page.locator(".pq-total")).to_contain_text("Listed but not summed")
+            page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
+            page.screenshot(path=shots / "6-funding.png")
+            page.locator('[data-testid="stVegaLiteChart"]').first.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            page.screenshot(path=shots / "6-funding-chart.png")
+            _choose(page, "Show a row on its page (or select it in the table)")
+            image = page.locator('[data-testid="stImage"] img').first
+            image.wait_for(timeout=30_000)
+            expect(page.get_by_text("is framed in red", exact=False)).to_be_visible()
+            image.evaluate("img => img.scrollIntoView({block: 'start'})")
+            page.wait_for_timeout(300)
+            page.screenshot(path=shots / "7-funding-row-on-page.png")
+
+            page.goto(f"{served_app}/commitments")
+            expect(page.locator(".pq-count")).to_contain_text(re.compile(r"\d+ of \d+ commitments"),
+                                                              timeout=ANSWER_TIMEOUT_MS)
+            page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+            page.screenshot(path=shots / "8-commitments.png")
+            _choose(page, "Show a commitment's follow-ups and page (or select it in the table)")
+            image = page.locator('[data-testid="stImage"] img').first
+            image.wait_for(timeout=30_000)
+            expect(page.locator(".pq-card").first).to_contain_text("follow-up")
+            page.locator(".pq-card").first.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            page.screenshot(path=shots / "9-commitment-row-on-page.png")
+
             outside = sorted({u for u in requested if not u.startswith((served_app, "data:", "blob:"))})
             assert outside == [], f"the app asked hosts outside the machine: {outside}"
 
@@ -130,7 +169,9 @@ def test_ask_in_a_real_browser_and_show_the_page(served_app, shots):
         finally:
             browser.close()
     saved = sorted(p.name for p in shots.glob("*.png"))
-    assert saved == ["1-start.png", "2-answer.png", "3-passages.png", "4-show-on-page.png", "5-narrow.png"]
+    assert saved == ["1-start.png", "2-answer.png", "3-passages.png", "4-show-on-page.png", "5-narrow.png",
+                     "6-funding-chart.png", "6-funding.png", "7-funding-row-on-page.png", "8-commitments.png",
+                     "9-commitment-row-on-page.png"]
     print(f"screenshots in {shots}")
 
 

@@ -164,3 +164,13 @@ def _setup():
     from panelqa.ingest.ocr import find_tesseract
 
     return find_tesseract()
+
+
+def test_issue_14_blank_page_is_called_blank_not_scanned(tmp_path, ingest, make_pdf):
+    pdf = make_pdf(tmp_path / "report.pdf", ["Item 3. The Panel noted the annual report of the Commissioner.", ""])
+    [report] = ingest([pdf]).files
+    assert [(page, o.status) for page, o in report.ocr] == [(2, "blank")]
+    from panelqa.cli.ingest_format import format_file_line
+
+    line = format_file_line(report)
+    assert "blank pages 2" in line and "scanned?" not in line, line

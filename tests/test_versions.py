@@ -122,3 +122,17 @@ def test_a_failed_ledger_extraction_is_reported_and_retried(tmp_path, sample_cor
     assert [f.status for f in second.files] == ["updated"] * 3
     with Store(index, read_only=True) as store:
         assert store.ledger_rows(), "the retried run extracted the ledger"
+
+
+def test_an_index_of_an_older_schema_is_upgraded_when_first_read(tmp_path, sample_corpus, ingest):
+    """An upgraded panelqa asked a question on an index that an older one wrote: no missing column."""
+    index = tmp_path / "index"
+    ingest([sample_corpus], index)
+    with sqlite3.connect(index / DB_NAME) as conn:  # as the index was before migration m005 (OCR)
+        conn.execute("DELETE FROM migrations WHERE name = 'm005_ocr'")
+        conn.execute("ALTER TABLE pages DROP COLUMN ocr_confidence")
+        conn.execute("ALTER TABLE builds DROP COLUMN ocr_pending")
+        conn.execute("DROP TABLE ocr_cache")
+    with Store(index, read_only=True) as store:
+        assert len(store.documents()) == 3
+    assert answer("what was funded for knife crime in 2018", index).found

@@ -11,7 +11,7 @@ from panelqa import content_terms, stem
 from panelqa.search.records import Answer, Citation, Passage, Query, page_label
 
 __all__ = ["plain", "query_stems", "highlight", "pages_label", "citation_text", "answer_html", "passage_html",
-           "filters_text", "CARD_CSS", "nice_date"]
+           "filters_text", "CARD_CSS", "nice_date", "follow_ups_html"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d[\d,]*(?:\.\d+)?")
 
@@ -30,6 +30,8 @@ CARD_CSS = """
 </style>
 """
 
+
+SUGGESTION = "Possible follow-ups: similar text in later papers, offered as suggestions, not a verdict."
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$])")
 
@@ -143,3 +145,14 @@ def filters_text(since: date | None, until: date | None, doc_types: tuple[str, .
     who = ", ".join(bodies) or "any body"
     docs = "; ".join(doc_titles) if doc_titles else "all papers"
     return f"Filters: {when} · {kinds} · {who} · {docs}"
+
+
+def follow_ups_html(view) -> str:
+    """The possible follow-ups of one commitment, each with its paper, page and date, all paper text escaped."""
+    if not view.follow_ups:
+        return ('<div class="pq-card"><div class="pq-meta">No later paper has text close enough to suggest a '
+                "follow-up.</div></div>")
+    items = "".join(
+        f'<li>{escape(f.text)} <span class="pq-cite">{escape(f.file_name)}, p. {f.page}</span> '
+        f'<small>({escape(nice_date(f.meeting_date))})</small></li>' for f in view.follow_ups)
+    return f'<div class="pq-card"><div class="pq-meta">{escape(SUGGESTION)}</div><ul>{items}</ul></div>'

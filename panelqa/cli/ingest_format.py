@@ -20,7 +20,10 @@ def format_file_line(report: FileReport) -> str:
         if faint:
             line += (f"; OCR confidence too low on pages {_pages(tuple(p for p, _ in faint))} "
                      f"({_mean(o.confidence for _, o in faint):.0f}%), not indexed")
-        unread = tuple(p for p in report.pages_without_text if p not in {page for page, _ in faint})
+        blank = tuple(page for page, o in report.ocr if o.status == "blank")
+        if blank:
+            line += f"; blank pages {_pages(blank)}"
+        unread = tuple(p for p in report.pages_without_text if p not in {page for page, _ in faint} | set(blank))
         if unread:
             line += f"; no text layer on pages {_pages(unread)} (scanned?)"
         return f"{line}   {report.reason}" if report.reason else line
@@ -28,14 +31,16 @@ def format_file_line(report: FileReport) -> str:
 
 
 def format_summary(batch: BatchReport) -> str:
-    scanned = sum(len(f.pages_without_text) for f in batch.files)
+    blank = sum(1 for f in batch.files for _, o in f.ocr if o.status == "blank")
+    scanned = sum(len(f.pages_without_text) for f in batch.files) - blank
     lines = [
         f"Indexed {batch.count('added') + batch.count('updated')} of {len(batch.files) - batch.count('pruned')} files "
         f"into {batch.index_dir}/ in {batch.elapsed_s:.1f} s: {batch.count('added')} added, "
         f"{batch.count('updated')} updated, {batch.count('unchanged')} unchanged, "
         f"{batch.count('duplicate')} duplicates, {batch.count('failed')} failed, {batch.count('skipped')} skipped, "
         f"{batch.count('pruned')} pruned.",
-        f"{batch.pages} pages, {batch.chunks} chunks, {scanned} pages without a text layer.",
+        f"{batch.pages} pages, {batch.chunks} chunks, {scanned} pages without text"
+        + (f", {blank} blank pages." if blank else "."),
     ]
     if batch.set_aside:
         lines.append(f"The old index's files were set aside in {batch.set_aside}/.")

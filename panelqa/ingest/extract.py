@@ -14,7 +14,7 @@ from panelqa.errors import PanelqaError, UnreadableFile
 from panelqa.ingest.ocr import OCR_DPI, OcrSetup
 from panelqa.ingest.records import Block, OcrPage, Page
 
-__all__ = ["extract_pages", "sniff_pdf", "table_row_text", "render_page"]
+__all__ = ["extract_pages", "sniff_pdf", "table_row_text", "render_page", "find_text_boxes"]
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +25,9 @@ MIN_TEXT_LETTERS = 20  # a page with fewer letters in its text layer is a scan (
 OCR_HEADING_RATIO = 1.25  # an OCR line this much taller than the page's median line is set bigger; any less is
 #                          glyph-height noise (ascenders, descenders), and the line gets the body size
 MIN_TABLE_COLS = 2
-EXTRACTOR_VERSION = 3  # bump when extraction or description changes what a page or document holds; 2: OCR;
-#                       3: OCR turns scans that lie upside down or sideways
+EXTRACTOR_VERSION = 4  # bump when extraction or description changes what a page or document holds; 2: OCR;
+#                       3: OCR turns scans that lie upside down or sideways and drops noise lines;
+#                       4: a page OCR cannot read is recorded with its confidence
 X_TOLERANCE = 3.0  # pdfplumber's default: a wider gap between characters starts a new word
 Y_TOLERANCE = 3.0  # pdfplumber's default: characters whose tops differ less share a line
 MIN_GRID_EDGES = 4  # a grid of two cells has at least four ruling lines
@@ -143,7 +144,7 @@ class _OcrReader:
 
         image = pdfium_page.render(scale=OCR_DPI / 72, grayscale=True).to_pil()
         if is_blank(image):
-            return read
+            return replace(read, ocr=OcrPage("blank"))
         if self.setup.tesseract is None:
             return replace(read, ocr=OcrPage("unavailable"))
         key = image_key(image, self.setup.engine)
@@ -160,10 +161,10 @@ class _OcrReader:
             if self.cache is not None:
                 self.cache.put(key, result_to_json(result))
         text = " ".join(line.text for line in result.lines)
-        if _letters(text) <= _letters(read.text):
-            return read  # nothing more on the image than in the text layer
-        if result.confidence < self.setup.min_confidence:
+        if result.confidence < self.setup.min_confidence and _letters(read.text) == 0:
             return replace(read, ocr=OcrPage("too_faint", result.confidence, seconds, cached=stored is not None))
+        if _letters(text) <= _letters(read.text) or result.confidence < self.setup.min_confidence:
+            return read  # nothing more on the image than in the text layer
         sizes = [_glyph_height(line) for line in result.lines]
         body = sorted(sizes)[len(sizes) // 2]
         blocks = tuple(Block(kind="line", text=_clean(line.text), box=line.box,
@@ -670,11 +671,15 @@ PAGE_IMAGE_DPI = 110  # an A4 page is about 910 px wide: sharp on a laptop and q
 HIGHLIGHT_FILL = (255, 214, 0, 90)
 HIGHLIGHT_STROKE = (230, 150, 0, 255)
 HIGHLIGHT_MARGIN_PT = 1.0
+STRONG_FILL = (255, 80, 60, 60)  # an amount inside the marked passage
+STRONG_STROKE = (210, 20, 20, 255)
 
 
 def render_page(path: Path, page: int, boxes: tuple[tuple[float, float, float, float], ...] = (),
-                resolution: int = PAGE_IMAGE_DPI) -> bytes:
-    """PNG bytes of one page (1-based) with the boxes (x0, top, x1, bottom) drawn as translucent marks."""
+                resolution: int = PAGE_IMAGE_DPI,
+                strong: tuple[tuple[float, float, float, float], ...] = ()) -> bytes:
+    """PNG bytes of one page (1-based) with the boxes (x0, top, x1, bottom) drawn as translucent marks,
+    and the strong boxes (an amount inside them) framed in red on top."""
     import io
 
     import pdfplumber
@@ -682,12 +687,31 @@ def render_page(path: Path, page: int, boxes: tuple[tuple[float, float, float, f
     with pdfplumber.open(path) as doc:
         p = doc.pages[page - 1]
         image = p.to_image(resolution=resolution)
-        if boxes:
-            w, h = float(p.width), float(p.height)
-            m = HIGHLIGHT_MARGIN_PT
-            rects = [(max(0.0, x0 - m), max(0.0, top - m), min(w, x1 + m), min(h, bottom + m))
-                     for x0, top, x1, bottom in boxes]
-            image.draw_rects(rects, fill=HIGHLIGHT_FILL, stroke=HIGHLIGHT_STROKE, stroke_width=1)
+        w, h = float(p.width), float(p.height)
+        m = HIGHLIGHT_MARGIN_PT
+        for marks, fill, stroke, width in ((boxes, HIGHLIGHT_FILL, HIGHLIGHT_STROKE, 1),
+                                           (strong, STRONG_FILL, STRONG_STROKE, 3)):
+            if marks:
+                rects = [(max(0.0, x0 - m), max(0.0, top - m), min(w, x1 + m), min(h, bottom + m))
+                         for x0, top, x1, bottom in marks]
+                image.draw_rects(rects, fill=fill, stroke=stroke, stroke_width=width)
         buf = io.BytesIO()
         image.annotated.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
+
+
+def find_text_boxes(path: Path, page: int, text: str) -> tuple[tuple[float, float, float, float], ...]:
+    """Where a short text ("£88,338") is written on one page of the text layer; () when it is not found
+    (a scanned page, or the figure split across lines). Without its "£" sign when the sign stands apart."""
+    import pdfplumber
+
+    wanted = [t for t in dict.fromkeys((text.strip(), text.strip().lstrip("£").strip())) if t]
+    with pdfplumber.open(path) as doc:
+        if not 1 <= page <= len(doc.pages):
+            return ()
+        p = doc.pages[page - 1]
+        for t in wanted:
+            found = p.search(t, regex=False, case=False, return_chars=False)
+            if found:
+                return tuple((f["x0"], f["top"], f["x1"], f["bottom"]) for f in found)
+    return ()

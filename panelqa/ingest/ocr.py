@@ -27,11 +27,13 @@ OCR_DPI = 300  # Tesseract's own recommendation; at 200 dpi the council scans lo
 OCR_LANGUAGE = "eng"
 MIN_OCR_CONFIDENCE = 60.0  # mean word confidence (0-100) below which a page is noise: maps, photos, faint scans
 MIN_WORD_CONFIDENCE = 20.0  # single words below this are specks and rulings Tesseract guessed at
+MIN_LINE_CONFIDENCE = 45.0  # on the council scans, lines below this are logos, signatures and stamps ("ac aie Bae",
+#                             31); above it, real text of a faint line ("Maypole/ Weathercock", 46)
 BLANK_LEVEL = 245  # a rendered page whose darkest pixel is lighter than this has nothing to read
 OCR_TIMEOUT_S = 120.0
 BULLET_MISREADS = frozenset({"¢", "«", "¢«", "©", "»", "*", "e«"})  # how Tesseract reads a "•" opening a line
 MIN_ORIENTATION_CONFIDENCE = 2.0  # a less sure orientation guess is not acted on (the upside-down council scan: 9.9)
-OCR_METHOD_VERSION = 2  # part of the cache key: 2 turns pages scanned upside down or sideways
+OCR_METHOD_VERSION = 3  # part of the cache key: 2 turns pages scanned upside down or sideways; 3 drops noise lines
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-eng"
 
 
@@ -60,7 +62,7 @@ class OcrResult:
     """What Tesseract read on one page image."""
 
     lines: tuple[OcrLine, ...]
-    confidence: float  # mean confidence of the words kept (0-100); 0 when no word was read
+    confidence: float  # mean confidence of the page's words (0-100), noise lines included; 0 when none was read
     seconds: float  # Tesseract's time for the page (the first time it was read)
     rotation: int = 0  # degrees clockwise the scan was turned to read it upright; boxes are on the page as it is
 
@@ -173,6 +175,9 @@ def _parse_tsv(tsv: str, size: tuple[int, int], turn: int) -> OcrResult:
         lines.setdefault((cols[2], cols[3], cols[4]), []).append(word)
     out = []
     for words in lines.values():
+        if sum(w[5] for w in words) / len(words) < MIN_LINE_CONFIDENCE or not any(c.isalnum() for w in words
+                                                                                    for c in w[0]):
+            continue  # a logo, a signature, a stamp or a ruling read as letters
         if len(words) > 1 and words[0][0] in BULLET_MISREADS:
             words[0] = ("•", *words[0][1:])
         box = (min(w[1] for w in words), min(w[2] for w in words), max(w[3] for w in words), max(w[4] for w in words))

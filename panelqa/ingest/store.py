@@ -198,6 +198,11 @@ class Store:
             self.conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False,
                                         timeout=BUSY_TIMEOUT_S)
             self._probe()
+            if self._missing_migrations():
+                self.conn.close()
+                self._upgrade()
+                self.conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False,
+                                            timeout=BUSY_TIMEOUT_S)
         else:
             try:
                 self.index_dir.mkdir(parents=True, exist_ok=True)
@@ -213,6 +218,22 @@ class Store:
             self._migrate()
             self._adopt_manifest_identity()
         self.conn.row_factory = sqlite3.Row
+
+    def _missing_migrations(self) -> list[str]:
+        try:
+            done = {r[0] for r in self.conn.execute("SELECT name FROM migrations")}
+        except sqlite3.OperationalError:
+            done = set()
+        return [name for name, _ in MIGRATIONS if name not in done]
+
+    def _upgrade(self) -> None:
+        """An index written by an older panelqa gets the newer schema before it is read (the steps only add)."""
+        try:
+            Store(self.index_dir).close()
+        except PanelqaError as exc:
+            raise IndexMismatch(f"{self.index_dir}/ was built by an older panelqa and cannot be upgraded here "
+                                f"({exc}); run \"panelqa ingest <your papers> --index {self.index_dir}\" where "
+                                "the folder is writable.") from exc
 
     def _probe(self) -> None:
         """A file that is not a SQLite database at all is named as damaged here, not deep inside a query."""

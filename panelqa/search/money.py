@@ -3,11 +3,15 @@ and a total that counts a grant stated twice once and never adds budgets, thresh
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from panelqa.reports.funding import funding_total, money_rows
+from panelqa.reports.match import topic_words
 from panelqa.search.index import SearchIndex, doc_matches
 from panelqa.search.records import AnswerLine, Passage, Query
+from panelqa.search.stem import stems_of
 
 __all__ = ["ledger_answer"]
 
@@ -23,6 +27,7 @@ def ledger_answer(index: SearchIndex, query: Query, vector: np.ndarray,
     found = money_rows(index.store, rows, query.search_text or query.text, scores)
     if not found:
         return (), passages, 0.0, ""
+    found = _for_one_purpose(query.text, found)
     order = {r.row.row_id: n for n, r in enumerate(rows)}
     found.sort(key=lambda r: order[r.row.row_id])  # as the papers list them
     cited = list(passages)
@@ -44,3 +49,24 @@ def ledger_answer(index: SearchIndex, query: Query, vector: np.ndarray,
             f"{total.grants} grant(s), each once" + (f"; listed but not added: {not_summed}" if not_summed else "")
             + ".")
     return tuple(lines), tuple(cited), total.total_pence / 100, note
+
+
+_ONE_AMOUNT = re.compile(r"\bhow much (?:did|does|has|had|will|was|is)\b", re.I)
+_ALL_AMOUNTS = re.compile(r"\b(?:in total|total|altogether|overall|in all|all)\b", re.I)
+_MONEY_VERBS = frozenset(stems_of("put into invest spend spent fund funding give gave get got receive received "
+                                  "allocate allocated award awarded pay paid money grant grants pounds"))
+
+
+def _for_one_purpose(question: str, found: list) -> list:
+    """ "How much did Reading CSP put into its drug treatment programme?" asks for one grant: the rows whose
+    sentence holds every word of the purpose the question names, when some rows do and others do not.
+    Totals stay for "how much did X get in total" and "what was funded for Y"."""
+    if len(found) < 2 or not _ONE_AMOUNT.search(question) or _ALL_AMOUNTS.search(question):
+        return found
+    named = " ".join(r.row.recipient or "" for r in found).lower()
+    purpose = {s for w in topic_words(question) if w not in named and not w[0].isdigit()
+               for s in stems_of(w)} - _MONEY_VERBS
+    if not purpose:
+        return found
+    holding = [r for r in found if purpose <= set(stems_of(r.row.sentence))]
+    return holding if 0 < len(holding) < len(found) else found

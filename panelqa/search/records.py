@@ -164,6 +164,7 @@ class PageImage:
     page_count: int
     png: bytes
     marked: bool  # the passage has lines on this page, and they are drawn
+    mark_found: bool = False  # the text asked to be framed (an amount) was found on this page and framed
 
 
 @dataclass(frozen=True, slots=True)
