@@ -11,6 +11,7 @@ import streamlit as st
 
 from panelqa import api
 from panelqa.app.cards import CARD_CSS, follow_ups_html, plain
+from panelqa.app.page_view import show_page
 from panelqa.app.resources import current_index, settings
 from panelqa.app.state import kept
 from panelqa.cli.report_format import rows_csv
@@ -18,7 +19,6 @@ from panelqa.errors import PanelqaError
 
 ANY, RANGE = "Any date", "Date range"
 NOT_STATED = "(not stated)"
-PAGE_WIDTH_PX = 820
 
 
 @st.cache_data(show_spinner="Reading the commitments and looking for possible follow-ups...", max_entries=8)
@@ -88,16 +88,7 @@ def _viewer(index, v) -> None:
     row = v.row
     st.html(follow_ups_html(v))
     image = _page_image(index, index.stamp, row.doc_id, row.chunk_id, row.page)
-    pdf = api.document_pdf(row.doc_id, index=index)
-    if image is None or pdf is None:
-        st.warning(f"This paper's file is no longer where it was indexed ({plain(v.file_name)}); "
-                   "ingest it again to see it.")
-        return
-    marked = "its passage is marked" if image.marked else "its passage is not marked on this page"
-    st.download_button("Download PDF", data=pdf.read_bytes, file_name=pdf.name, mime="application/pdf",
-                       key=f"co-pdf-{row.row_id}")
-    st.image(image.png, caption=f"{v.file_name}, page {image.page} of {image.page_count}; {marked}.",
-             width=PAGE_WIDTH_PX)
+    show_page(index, image, row.doc_id, v.file_name, key=f"co-pdf-{row.row_id}")
 
 
 def main() -> None:

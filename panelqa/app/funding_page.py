@@ -10,6 +10,7 @@ import streamlit as st
 
 from panelqa import api, format_pounds, funding_total
 from panelqa.app.cards import plain
+from panelqa.app.page_view import show_page
 from panelqa.app.resources import current_index, settings
 from panelqa.app.state import kept
 from panelqa.cli.report_format import rows_csv
@@ -21,7 +22,6 @@ FY = "FY "  # a financial year option reads "FY 2018/19"
 NOT_STATED = "(not stated)"
 CHART_BY = {"Recipient": "recipient", "Fund": "funder", "Year": "year"}
 MAX_BARS = 15  # the chart shows the largest groups; the table keeps every row
-PAGE_WIDTH_PX = 820
 TOTAL_CSS = """<style>
 .pq-total {line-height: 1.5; margin: 0.2rem 0 0.6rem 0;}
 .pq-total .pq-listed {color: #555; font-size: 0.9rem;}
@@ -147,18 +147,9 @@ def _viewer(index, r) -> None:
     """The row's page with its passage marked and the amount framed; the PDF to download."""
     row = r.row
     image = _page_image(index, index.stamp, row.doc_id, row.chunk_id, row.page, row.amount_text)
-    pdf = api.document_pdf(row.doc_id, index=index)
-    if image is None or pdf is None:
-        st.warning(f"This paper's file is no longer where it was indexed ({plain(r.file_name)}); "
-                   "ingest it again to see it.")
-        return
-    framed = (f"the amount {row.amount_text} is framed in red" if image.mark_found
+    framed = (f"the amount {row.amount_text} is framed in red" if image is not None and image.mark_found
               else f"the amount {row.amount_text} could not be found in the page's text")
-    marked = "its passage is marked" if image.marked else "its passage is not marked on this page"
-    st.download_button("Download PDF", data=pdf.read_bytes, file_name=pdf.name, mime="application/pdf",
-                       key=f"fu-pdf-{row.row_id}")
-    st.image(image.png, caption=f"{r.file_name}, page {image.page} of {image.page_count}; {framed}, {marked}.",
-             width=PAGE_WIDTH_PX)
+    show_page(index, image, row.doc_id, r.file_name, key=f"fu-pdf-{row.row_id}", note=f"{framed}, ")
 
 
 def main() -> None:
