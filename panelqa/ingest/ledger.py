@@ -79,10 +79,12 @@ _KIND_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
                                r"\bloss(?:es)? of\b|\bdamage (?:of|worth)|\bcost to (?:the )?victim", re.I),
      "money lost or seized in crime, not spending"),
     ("spend", re.compile(r"\binvoices?\b|\b(?:resolved|agreed|approved|decided) to pay\b|\bpaid to\b|\bto pay\b|"
-                         r"\bpayments? (?:to|of|for)\b|\bfor payment\b|\bcheques?\b|\bexpenses\b|\bpurchas|\bbought\b|\bcontract (?:with|to)\b",
+                         r"\bpayments? (?:to|of|for)\b|\bfor payment\b|\bcheques?\b|\bexpenses\b|\bpurchas|\bbought\b|"
+                         r"\bcontract (?:with|to)\b",
                          re.I), ""),
     ("saving", re.compile(r"\bsav(?:ed|ings?)\b|\befficienc|\bcuts?\b|\bover-?spend|\bunder-?spend|\bdeficit|"
-                          r"\bshortfall|\bfunding gap|\bpressures?\b|\bcost reductions?\b|\breduced (?:cost|administration|burden)", re.I),
+                          r"\bshortfall|\bfunding gap|\bpressures?\b|\bcost reductions?\b|"
+                          r"\breduced (?:cost|administration|burden)", re.I),
      "a saving, gap or variance, not spending"),
     ("price", re.compile(r"\bcost per\b|\bfees?\b|\bcharged?\b|\bcharges\b|\bprices?\b|\bpriced\b|\btariff|\bsubscription|"
                          r"\bper (?:terminal|user|licence|year|month|unit|copy|head|person|night|day|item)\b",
@@ -91,11 +93,13 @@ _KIND_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
     ("budget", re.compile(r"\bbudgets?\b|\bprecept|\breserves?\b|\bband d\b|\bcouncil tax|\bpot\b|"
                           r"\bamount of funding\b|\bfunding (?:of up to|available)|\bavailable\b|"
                           r"\bsettlement\b|\bcapital programme|\bforecast|\bestimated? cost|\bindicative\b|"
-                          r"\bgrant funding will\b|\btotal (?:fund|funding|budget)|\b(?:is|are) proposed\b|\bbe allocated\b", re.I),
+                          r"\bgrant funding will\b|\btotal (?:fund|funding|budget)|\b(?:is|are) proposed\b|"
+                          r"\bbe allocated\b", re.I),
      "a budget or fund size, not a payment"),
     ("estimate", re.compile(r"\bestimat|\bprojected\b|\bprojections?\b|\bvalued? (?:at|of)\b|\bworth\b|"
                             r"\bGDP\b|\bgross value|\bbenefits? (?:of|worth|to)\b|\beconomic (?:value|benefit|impact)|"
-                            r"\bcould (?:generate|be worth|add)|\bwould (?:generate|add)|\bgenerat(?:e|es|ed|ing)\b|\bincrease to\b|"
+                            r"\bcould (?:generate|be worth|add)|\bwould (?:generate|add)|\bgenerat(?:e|es|ed|ing)\b|"
+                            r"\bincrease to\b|"
                             r"\bgrow to\b|\brevenue of\b|\bturnover", re.I),
      "an estimate or valuation, not a payment"),
     ("grant", re.compile(r"\binvest|\breceiv|\bawarded|\bgrants?\b|\bfunded\b|\bfunding\b|\bgranted\b|"
@@ -196,11 +200,9 @@ def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, be
     rest = clause[start + len(money.text):]
     recipient, funder, purpose = find_recipient(lead, rest)
     flag = ""
-    label = ""
     ends_clause = not _tidy(rest) and recipient is None  # "The amount of funding involved was £400,000."
     if cell is not None and cell[0] and not _usable(rest):
         # a table row: "Transport: Outturn 2025/26, £61,605k", the row's label and the amount's column
-        label = cell[0]
         purpose = f"{cell[0]}: {cell[1]}, {money.text}" if cell[1] and cell[1] != cell[0] else cell[0]
         recipient = None
     elif ends_clause or not _usable(purpose) or not _CONNECTOR.match(rest):
