@@ -24,8 +24,6 @@ from panelqa.vocab import CommitmentKind
 __all__ = ["CommitmentRow", "extract_commitments", "find_owner", "find_deadline", "speaker_of",
            "commitment_embedding_text"]
 
-COMMITMENTS_VERSION = 2  # 2: an action quotes the sentence that names its subject; owners of "We will" and
-# action logs; deadlines get the year from the paper's date (part of LEDGER_VERSION, which covers both stages)
 MAX_TEXT_WORDS = 90  # a commitment longer than this is cut at a sentence end
 MIN_SUBJECT_COUNT = 3  # a paper says "X will ..." this often before X is taken as the "we" of an unsigned plan
 

@@ -27,7 +27,8 @@ __all__ = ["LedgerRow", "extract_ledger", "link_grants", "classify", "find_recip
 
 LEDGER_VERSION = 3  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
 # 3: purposes from the clause (table rows: label and column header), kinds from the clause (total, estimate),
-# a repeat is linked only when its purpose agrees
+# a repeat is linked only when its purpose agrees; commitments.py: an action quotes the sentence naming its
+# subject, owners of "We will" and action logs, deadlines with the year from the paper's date
 MIN_PURPOSE_WORDS = 3  # a purpose needs this many content words, else the clause (or the sentence before) is used
 PURPOSE_LEAD_WORDS = 20  # a purpose read from the clause keeps this many words either side of the amount
 MAX_FUND_HEADING_WORDS = 8  # a longer "heading" naming a fund is a sentence the chunker took for one
