@@ -14,6 +14,7 @@ from panelqa.search import dense, fuzzy, keyword, phrase
 from panelqa.search.answer import build_answer
 from panelqa.search.fuse import fuse
 from panelqa.search.index import SearchIndex, open_index
+from panelqa.search.places import place_documents
 from panelqa.search.query import kind_signal, parse_query
 from panelqa.search.records import Answer, Citation, Filters, Hit, Passage, Query
 from panelqa.settings import Settings
@@ -84,6 +85,11 @@ def retrieve_passages(index: SearchIndex, query: Query, top_k: int,
     if signal is not None:
         ranked["kind"] = [Hit(h.chunk_rowid, 1.0, n) for n, h in enumerate(
             (h for h in head if h.chunk_rowid in rows and signal.search(rows[h.chunk_rowid].text)), start=1)]
+        head = fuse(ranked)[: len(head)]
+    places = place_documents(query.text, index.name_words, len(index.documents))
+    if places:
+        ranked["place"] = [Hit(h.chunk_rowid, 1.0, n) for n, h in enumerate(
+            (h for h in head if index.chunk_doc.get(h.chunk_rowid) in places), start=1)]
         head = fuse(ranked)[: len(head)]
     dense_score = {h.chunk_rowid: h.score for h in ranked["dense"]}
     named_docs = _named_documents(index, query)

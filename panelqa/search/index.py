@@ -69,6 +69,7 @@ class SearchIndex:
         self._vocab: list[str] | None = None
         self._vocab_set: set[str] | None = None
         self._glossary: dict[str, str] | None = None
+        self._name_words: dict[str, frozenset[str]] | None = None
         self._ledger = None
         self._ledger_vectors = None
         self.stamp = _stamp(self.index_dir)
@@ -103,6 +104,15 @@ class SearchIndex:
     def vocab_set(self) -> set[str]:
         _ = self.vocab
         return self._vocab_set or set()
+
+    @property
+    def name_words(self) -> dict[str, frozenset[str]]:
+        """Words of the papers' bodies, titles and file names -> the papers holding them (see search/places.py)."""
+        if self._name_words is None:
+            from panelqa.search.places import name_words
+
+            self._name_words = name_words(self.documents)
+        return self._name_words
 
     @property
     def glossary(self) -> dict[str, str]:
