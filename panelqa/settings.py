@@ -20,6 +20,8 @@ DEFAULT_MAX_FILE_MB = 500  # bytes hashed and parsed per file
 DEFAULT_MAX_PAGES = 1000  # pages read per document; the rest of a longer one is reported, not read
 DEFAULT_MAX_PAGE_CHARS = 20_000  # characters read per page, 2.5 times corpus-dev's densest page; reading costs
 #                                 about 30 µs a character, so a page of millions of operators takes seconds, not minutes
+DEFAULT_MAX_PAGE_MB = 128  # bytes a page's content and images decompress to; corpus-dev's largest page image
+#                           decodes to about 26 MB (an A4 scan at 300 dpi in colour), a "bomb" page to gigabytes
 DEFAULT_MAX_PAGE_SECONDS = 30.0  # a reader on one page longer than this is stopped, its file reported too slow
 DEFAULT_MAX_FILE_SECONDS = 300.0  # the same for the whole file
 DEFAULT_MAX_READER_MB = 768  # memory a reader process may take beyond its start-up (address space); a 1 GB bomb
@@ -33,6 +35,7 @@ class ReadLimits:
     max_file_mb: int = DEFAULT_MAX_FILE_MB  # PANELQA_MAX_FILE_MB
     max_pages: int = DEFAULT_MAX_PAGES  # PANELQA_MAX_PAGES
     max_page_chars: int = DEFAULT_MAX_PAGE_CHARS  # PANELQA_MAX_PAGE_CHARS
+    max_page_mb: int = DEFAULT_MAX_PAGE_MB  # PANELQA_MAX_PAGE_MB
     max_page_s: float = DEFAULT_MAX_PAGE_SECONDS  # PANELQA_MAX_PAGE_SECONDS
     max_file_s: float = DEFAULT_MAX_FILE_SECONDS  # PANELQA_MAX_FILE_SECONDS
     max_reader_mb: int = DEFAULT_MAX_READER_MB  # PANELQA_MAX_READER_MB
@@ -40,7 +43,8 @@ class ReadLimits:
 
 # field of ReadLimits -> the environment variable that sets it (named in every "over the limit" report)
 LIMIT_SETTINGS = {"max_file_mb": "PANELQA_MAX_FILE_MB", "max_pages": "PANELQA_MAX_PAGES",
-                  "max_page_chars": "PANELQA_MAX_PAGE_CHARS", "max_page_s": "PANELQA_MAX_PAGE_SECONDS",
+                  "max_page_chars": "PANELQA_MAX_PAGE_CHARS", "max_page_mb": "PANELQA_MAX_PAGE_MB",
+                  "max_page_s": "PANELQA_MAX_PAGE_SECONDS",
                   "max_file_s": "PANELQA_MAX_FILE_SECONDS", "max_reader_mb": "PANELQA_MAX_READER_MB"}
 
 

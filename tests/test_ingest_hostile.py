@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from hostile_inputs import build_hostile_folder
-from pdfwriter import one_line, text_operators, write_raw_pdf
+from pdfwriter import deflate_bomb, one_line, text_operators, write_raw_pdf
 
 from panelqa.cli.main import cli
 from panelqa.errors import PanelqaError
@@ -146,10 +146,38 @@ def test_issue_16_hostile_folder_ends_with_a_line_for_each_file(tmp_path, sample
         assert words in lines[name], (name, lines[name])
     assert "only the first 100 of 2,000 pages read" in lines["long.pdf"] and "PANELQA_MAX_PAGES" in lines["long.pdf"]
     assert "cut at 2,000 characters" in lines["operators.pdf"], lines["operators.pdf"]
-    assert lines["bomb.pdf"].startswith("failed ") and "PANELQA_MAX_READER_MB" in lines["bomb.pdf"], lines["bomb.pdf"]
+    assert "more than 128 MB, the limit per page" in lines["bomb.pdf"] and "PANELQA_MAX_PAGE_MB" in lines["bomb.pdf"]
     with Store(tmp_path / "index", read_only=True) as store:
         stored = {Path(p).name for d in store.documents() for p in d.files}
     assert set(hostile.good) <= stored
+
+
+def test_a_bomb_page_past_the_page_limit_is_left_out_and_the_rest_of_its_file_kept(tmp_path, embedder):
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    write_raw_pdf(papers / "bomb.pdf", [[b"BT /F1 11 Tf 72 770 Td (The Panel agreed the precept for 2019/20.) Tj ET"],
+                                        deflate_bomb(64 << 20)], compress=True)
+    settings = replace(Settings.resolve(tmp_path / "index"), limits=ReadLimits(max_page_mb=16))
+
+    [bomb] = ingest_paths([papers], settings, embedder=embedder, workers=1).files
+
+    assert bomb.status == "added", bomb
+    assert "page 2 not read: its content decompresses to more than 16 MB, the limit per page" in bomb.reason
+    assert "raise PANELQA_MAX_PAGE_MB" in bomb.reason
+    with Store(tmp_path / "index", read_only=True) as store:
+        texts = [c["text"] for c in store.conn.execute("SELECT text FROM chunks")]
+    assert any("agreed the precept for 2019/20" in t for t in texts), "the readable page is indexed"
+
+
+def test_past_the_page_limit_the_readers_memory_limit_still_stops_a_bomb(tmp_path, embedder):
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    write_raw_pdf(papers / "bomb.pdf", [deflate_bomb(256 << 20)], compress=True)
+    settings = replace(Settings.resolve(tmp_path / "index"), limits=ReadLimits(max_page_mb=4096, max_reader_mb=160))
+
+    [bomb] = ingest_paths([papers], settings, embedder=embedder, workers=1).files
+
+    assert bomb.status == "failed" and "PANELQA_MAX_READER_MB" in bomb.reason, bomb
 
 
 def slow_paper(path: Path) -> Path:

@@ -13,6 +13,7 @@ from pathlib import Path
 from panelqa.errors import PanelqaError, UnreadableFile
 from panelqa.ingest.ocr import OCR_DPI, OcrSetup
 from panelqa.ingest.records import Block, OcrPage, Page
+from panelqa.ingest.streams import oversized_pages
 
 __all__ = ["extract_pages", "sniff_pdf", "table_row_text", "render_page", "find_text_boxes"]
 
@@ -65,22 +66,25 @@ def sniff_pdf(path: Path) -> None:
 
 
 # watch(event, page, value) follows a reader: ("page", page, pages in the file) before each page is read, and
-# ("clipped", page, characters on it) when a page holds more characters than are read
+# ("clipped", page, characters on it) when a page holds more characters than are read, and ("inflated", page,
+# megabytes counted) for a page left unread because its content decompresses past max_page_mb
 Watch = Callable[[str, int, int], None]
 
 
 def extract_pages(path: Path, ocr: OcrSetup | None = None, *, max_pages: int | None = None,
-                  max_page_chars: int | None = None, watch: Watch | None = None) -> list[Page]:
+                  max_page_chars: int | None = None, max_page_mb: int | None = None,
+                  watch: Watch | None = None) -> list[Page]:
     """Read every page: text lines in reading order, tables as whole blocks, word boxes.
 
     Text, fonts, word boxes and ruling lines come from PDFium (fast); pdfplumber's grid finder turns the
     ruling lines into table cells. Only rotated pages are parsed by pdfplumber, which reads them whole.
     With an OCR setup, a page without a usable text layer is read by Tesseract (see ocr.py).
-    Pages past max_pages are not read, nor characters past max_page_chars on a page: watch hears of both.
+    Pages past max_pages are not read, nor characters past max_page_chars on a page, nor a page whose content
+    decompresses past max_page_mb (kept as an empty page, so page numbers hold): watch hears of each.
     """
     sniff_pdf(path)
     try:
-        pages = _read_document(path, ocr, max_pages, max_page_chars, watch)
+        pages = _read_document(path, ocr, max_pages, max_page_chars, watch, max_page_mb)
     except UnreadableFile:
         raise
     except Exception as exc:  # PDFium and pdfminer raise many kinds; each means the same to a user
@@ -92,8 +96,10 @@ def extract_pages(path: Path, ocr: OcrSetup | None = None, *, max_pages: int | N
 
 
 def _read_document(path: Path, ocr: OcrSetup | None, max_pages: int | None = None, max_chars: int | None = None,
-                   watch: Watch | None = None) -> list[Page]:
+                   watch: Watch | None = None, max_page_mb: int | None = None) -> list[Page]:
     import pypdfium2 as pdfium
+
+    bombs = oversized_pages(path, max_page_mb << 20, max_pages) if max_page_mb else {}
 
     pdf = pdfium.PdfDocument(path)
     plumber = None
@@ -104,6 +110,12 @@ def _read_document(path: Path, ocr: OcrSetup | None, max_pages: int | None = Non
         for number in range(1, min(total, max_pages or total) + 1):
             if watch is not None:
                 watch("page", number, total)
+            if number in bombs:  # PDFium would inflate it whole on loading the page
+                if watch is not None:
+                    watch("inflated", number, bombs[number] >> 20)
+                width, height = pdf.get_page_size(number - 1)
+                pages.append(_page_of(number, width, height, [], [], []))
+                continue
             page = pdf[number - 1]
             try:
                 if page.get_rotation():

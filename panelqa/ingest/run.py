@@ -127,7 +127,7 @@ def prepare_file(path: str, doc_id: str, ocr: OcrSetup | None = None, *, limits:
     seen = _Seen(watch)
     try:
         pages = extract_pages(Path(path), ocr, max_pages=limits.max_pages, max_page_chars=limits.max_page_chars,
-                              watch=seen)
+                              max_page_mb=limits.max_page_mb, watch=seen)
         seen("read", 0, 0)
         extract_s = time.perf_counter() - start
         doc = describe(Path(path), doc_id, pages, pdf_title(Path(path)))
@@ -153,7 +153,7 @@ class _Seen:
     event on to the reader's watcher."""
 
     def __init__(self, watch: Watch | None):
-        self.watch, self.page, self.pages, self.clipped = watch, 0, 0, []
+        self.watch, self.page, self.pages, self.clipped, self.inflated = watch, 0, 0, [], []
 
     def __call__(self, event: str, page: int, value: int) -> None:
         if event == "page":
@@ -162,6 +162,8 @@ class _Seen:
             self.page = 0
         elif event == "clipped":
             self.clipped.append(page)
+        elif event == "inflated":
+            self.inflated.append(page)
         if self.watch is not None:
             self.watch(event, page, value)
 
@@ -176,6 +178,12 @@ class _Seen:
             notes.append(f"page{'s' if len(self.clipped) > 1 else ''} {listed} cut at {limits.max_page_chars:,} "
                          f"characters, the limit per page; raise {LIMIT_SETTINGS['max_page_chars']} to read "
                          f"{'them' if len(self.clipped) > 1 else 'it'} whole")
+        if self.inflated:
+            listed = ", ".join(str(p) for p in self.inflated[:8]) + (" ..." if len(self.inflated) > 8 else "")
+            one = len(self.inflated) == 1
+            notes.append(f"page{'' if one else 's'} {listed} not read: {'its' if one else 'their'} content "
+                         f"decompresses to more than {limits.max_page_mb:,} MB, the limit per page (a \"bomb\" page, "
+                         f"or a huge image); raise {LIMIT_SETTINGS['max_page_mb']} if the file is trusted")
         return "; ".join(notes)
 
 
