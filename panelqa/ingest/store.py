@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # the commitment rules and the build versions (chunker, extra
     from panelqa.ingest.commitments import CommitmentRow
 
 __all__ = ["Store", "StoredDocument", "OcrCache", "IndexIdentity", "index_identity", "index_backend", "check_model",
-           "vectors_problem", "read_faiss", "damaged",
+           "vectors_problem", "read_faiss", "load_faiss", "damaged",
            "SCHEMA_VERSION", "DB_NAME", "FAISS_NAME", "MANIFEST_NAME"]
 
 log = logging.getLogger(__name__)
@@ -588,10 +588,15 @@ class Store:
         sql = "SELECT doc_id, file_name, meeting_date, financial_years FROM documents"
         return {r[0]: (r[1], r[2], json.loads(r[3])) for r in self._read(sql)}
 
-    def chunk_passages(self) -> list[tuple[str, int, str, np.ndarray]]:
-        """(doc_id, first page, text, embedding) of every chunk, in id order."""
-        rows = self._read("SELECT doc_id, page_start, text, embedding FROM chunks ORDER BY id")
-        return [(r[0], r[1], r[2], np.frombuffer(r[3], dtype=np.float32)) for r in rows]
+    def chunk_passages(self, rowids: Sequence[int]) -> dict[int, tuple[str, int, str, np.ndarray]]:
+        """chunks.id -> (doc_id, first page, text, embedding) of these chunks (never all: 1.5 KB each)."""
+        out: dict[int, tuple[str, int, str, np.ndarray]] = {}
+        for start in range(0, len(rowids), 500):
+            part = list(rowids[start:start + 500])
+            for r in self._read("SELECT id, doc_id, page_start, text, embedding FROM chunks "
+                                f"WHERE id IN ({','.join('?' * len(part))})", part):
+                out[r[0]] = (r[1], r[2], r[3], np.frombuffer(r[4], dtype=np.float32))
+        return out
 
     def chunk_texts(self, like: str | None = None) -> list[str]:
         """The text of every chunk (or of those matching a LIKE pattern), in id order."""
@@ -703,6 +708,21 @@ def _sha256_of(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def load_faiss(store: Store, dim: int):
+    """The FAISS index of a store's chunks: vectors.faiss when it matches the database, else rebuilt in memory
+    from the stored embeddings (logged; the next panelqa ingest rewrites the file)."""
+    size = store.chunk_count()
+    problem = vectors_problem(store.index_dir, store.generation(), size)
+    if problem is None:
+        index = read_faiss(store.index_dir)
+        if index is not None and index.ntotal == size:
+            return index
+        problem = f"{FAISS_NAME} is damaged"
+    log.warning("%s/: %s; searching with vectors rebuilt in memory from the database until the next "
+                "panelqa ingest rewrites the file", store.index_dir, problem)
+    return store.build_faiss(dim)
 
 
 def read_faiss(index_dir: Path):

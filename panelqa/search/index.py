@@ -21,8 +21,7 @@ from panelqa.ingest.store import (
     Store,
     check_model,
     index_identity,
-    read_faiss,
-    vectors_problem,
+    load_faiss,
 )
 from panelqa.search.records import Query
 from panelqa.text.dates import financial_year_overlaps
@@ -97,15 +96,7 @@ class SearchIndex:
         return self._faiss
 
     def _load_faiss(self):
-        problem = vectors_problem(self.index_dir, self.store.generation(), self.size)
-        if problem is None:
-            index = read_faiss(self.index_dir)
-            if index is not None and index.ntotal == self.size:
-                return index
-            problem = f"{FAISS_NAME} is damaged"
-        log.warning("%s/: %s; searching with vectors rebuilt in memory from the database until the next "
-                    "panelqa ingest rewrites the file", self.index_dir, problem)
-        return self.store.build_faiss(self.dim or self.embedder.dim)
+        return load_faiss(self.store, self.dim or self.embedder.dim)
 
     @property
     def vocab(self) -> list[str]:
