@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from panelqa.errors import NoIndex
-from panelqa.ingest.embed import Embedder, load_embedder
+from panelqa.ingest.embed import Embedder, load_embedder, load_embedder_soon
 from panelqa.ingest.records import Document
 from panelqa.ingest.store import (
     DB_NAME,
@@ -83,6 +83,12 @@ class SearchIndex:
         if self._embedder is None or getattr(self._embedder, "backend", self.backend) != self.backend:
             self._embedder = load_embedder(self.model_name, self.backend)  # queries as the index was embedded
         return self._embedder
+
+    def load_model_soon(self) -> None:
+        """Load the query model on a thread while the caller goes on, for a caller about to ask (a cold
+        `panelqa ask`: the model loads beside the imports and reads before the first embedding)."""
+        if self._embedder is None:
+            load_embedder_soon(self.model_name, self.backend)
 
     @property
     def size(self) -> int:
