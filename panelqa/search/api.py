@@ -89,7 +89,7 @@ def retrieve_passages(index: SearchIndex, query: Query, top_k: int,
     places = place_documents(query.text, index.name_words, len(index.documents))
     if places:
         ranked["place"] = [Hit(h.chunk_rowid, 1.0, n) for n, h in enumerate(
-            (h for h in head if index.chunk_doc.get(h.chunk_rowid) in places), start=1)]
+            (h for h in head if h.chunk_rowid in rows and rows[h.chunk_rowid].doc_id in places), start=1)]
         head = fuse(ranked)[: len(head)]
     dense_score = {h.chunk_rowid: h.score for h in ranked["dense"]}
     named_docs = _named_documents(index, query)
