@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from panelqa.errors import PanelqaError, UnreadableFile
+from panelqa.ingest.columns import reading_order
 from panelqa.ingest.ocr import OCR_DPI, OcrSetup
 from panelqa.ingest.records import Block, OcrPage, Page
 
@@ -25,9 +26,10 @@ MIN_TEXT_LETTERS = 20  # a page with fewer letters in its text layer is a scan (
 OCR_HEADING_RATIO = 1.25  # an OCR line this much taller than the page's median line is set bigger; any less is
 #                          glyph-height noise (ascenders, descenders), and the line gets the body size
 MIN_TABLE_COLS = 2
-EXTRACTOR_VERSION = 4  # bump when extraction or description changes what a page or document holds; 2: OCR;
+EXTRACTOR_VERSION = 5  # bump when extraction or description changes what a page or document holds; 2: OCR;
 #                       3: OCR turns scans that lie upside down or sideways and drops noise lines;
-#                       4: a page OCR cannot read is recorded with its confidence
+#                       4: a page OCR cannot read is recorded with its confidence; 5: pages set in columns
+#                       are read column by column (columns.py)
 X_TOLERANCE = 3.0  # pdfplumber's default: a wider gap between characters starts a new word
 Y_TOLERANCE = 3.0  # pdfplumber's default: characters whose tops differ less share a line
 MIN_GRID_EDGES = 4  # a grid of two cells has at least four ruling lines
@@ -276,26 +278,50 @@ def _read_pdfium_page(page, number: int, grids: list, max_chars: int | None = No
     height = page.get_height()
     chars = _pdfium_chars(page, height, max_chars, lambda count: watch and watch("clipped", number, count))
     tables = [t for t in (_GridTable(cells, chars) for cells in grids) if t.is_table()]
-    blocks: list[Block] = []
     words: list[tuple[str, float, float, float, float]] = []
+    lines = []
     for line in _cluster_lines([c for c in chars if not c[8]]):
         line_words = _split_words(line)
         if not line_words:
             continue
         words.extend((w[0], round(w[1], 1), round(w[2], 1), round(w[3], 1), round(w[4], 1)) for w, _ in line_words)
-        box = (min(w[1] for w, _ in line_words), min(w[2] for w, _ in line_words),
-               max(w[3] for w, _ in line_words), max(w[4] for w, _ in line_words))
-        if any(_inside(box, t.bbox) for t in tables):
-            continue
-        letters = [c for _, cs in line_words for c in cs]
-        blocks.append(Block(
-            kind="line",
-            text=_clean(" ".join(w[0] for w, _ in line_words)),
-            box=tuple(round(v, 1) for v in box),
-            size=round(letters[0][5], 1),
-            bold=sum(1 for c in letters if c[6]) >= 0.6 * len(letters),
-        ))
-    return _page_of(number, float(page.get_width()), float(height), blocks, _table_blocks(tables), words)
+        if not any(_inside(_box_of(line_words), t.bbox) for t in tables):
+            lines.append(line_words)
+    table_blocks = _table_blocks(tables)
+    order = reading_order([[w for w, _ in line] for line in lines])
+    if order is None:
+        return _page_of(number, float(page.get_width()), float(height), [_line_block(line) for line in lines],
+                        table_blocks, words)
+    blocks = _with_tables([_line_block(lines[i][a:b]) for i, a, b in order], table_blocks)
+    return Page(page=number, width=float(page.get_width()), height=float(height), blocks=tuple(blocks),
+                words=tuple(words))
+
+
+def _box_of(line_words) -> tuple[float, float, float, float]:
+    return (min(w[1] for w, _ in line_words), min(w[2] for w, _ in line_words),
+            max(w[3] for w, _ in line_words), max(w[4] for w, _ in line_words))
+
+
+def _line_block(line_words) -> Block:
+    """A line (or the part of it in one column) as a block: its words, box, first letter's size, boldness."""
+    letters = [c for _, cs in line_words for c in cs]
+    return Block(
+        kind="line",
+        text=_clean(" ".join(w[0] for w, _ in line_words)),
+        box=tuple(round(v, 1) for v in _box_of(line_words)),
+        size=round(letters[0][5], 1),
+        bold=sum(1 for c in letters if c[6]) >= 0.6 * len(letters),
+    )
+
+
+def _with_tables(lines: list[Block], tables: list[Block]) -> list[Block]:
+    """Lines in column order with each table before the first line below its top that it stands over."""
+    out = list(lines)
+    for table in sorted(tables, key=lambda t: t.box[1], reverse=True):
+        at = next((k for k, b in enumerate(out) if b.kind == "line" and b.box[1] >= table.box[1]
+                   and b.box[0] < table.box[2] and b.box[2] > table.box[0]), len(out))
+        out.insert(at, table)
+    return out
 
 
 def _pdfium_chars(page, height: float, max_chars: int | None = None,
