@@ -191,6 +191,7 @@ def ask(question, index_dir, model, top_k, year, since, until, doc_type, batch, 
     if not question and not batch:
         raise click.UsageError("Give a QUESTION, or --batch FILE.")
     index = api.open_index(index_dir, model)  # loaded once for every question of a batch
+    index.load_model_soon()  # beside the rest of the first question's work
     filters = _filters(year, since, until, doc_type)
     items = [(None, question)] if question else _read_batch(batch)
     for qid, text in items:

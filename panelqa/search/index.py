@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from panelqa.errors import NoIndex
-from panelqa.ingest.embed import Embedder, load_embedder
+from panelqa.ingest.embed import Embedder, load_embedder, load_embedder_soon
 from panelqa.ingest.records import Document
 from panelqa.ingest.store import (
     DB_NAME,
@@ -21,8 +21,7 @@ from panelqa.ingest.store import (
     Store,
     check_model,
     index_identity,
-    read_faiss,
-    vectors_problem,
+    load_faiss,
 )
 from panelqa.search.records import Query
 from panelqa.text.dates import financial_year_overlaps
@@ -80,6 +79,12 @@ class SearchIndex:
             self._embedder = load_embedder(self.model_name, self.backend)  # queries as the index was embedded
         return self._embedder
 
+    def load_model_soon(self) -> None:
+        """Load the query model on a thread while the caller goes on, for a caller about to ask (a cold
+        `panelqa ask`: the model loads beside the imports and reads before the first embedding)."""
+        if self._embedder is None:
+            load_embedder_soon(self.model_name, self.backend)
+
     @property
     def size(self) -> int:
         return len(self.chunk_doc)
@@ -91,15 +96,7 @@ class SearchIndex:
         return self._faiss
 
     def _load_faiss(self):
-        problem = vectors_problem(self.index_dir, self.store.generation(), self.size)
-        if problem is None:
-            index = read_faiss(self.index_dir)
-            if index is not None and index.ntotal == self.size:
-                return index
-            problem = f"{FAISS_NAME} is damaged"
-        log.warning("%s/: %s; searching with vectors rebuilt in memory from the database until the next "
-                    "panelqa ingest rewrites the file", self.index_dir, problem)
-        return self.store.build_faiss(self.dim or self.embedder.dim)
+        return load_faiss(self.store, self.dim or self.embedder.dim)
 
     @property
     def vocab(self) -> list[str]:
