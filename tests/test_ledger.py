@@ -161,6 +161,49 @@ def test_corpus_dev_tables_state_thousands_and_repeat_merged_cells():
     assert "in thousands" in rows[0].flag
 
 
+def _ledger_of(text: str, kind: str, heading: tuple[str, ...] = ("Finance",)):
+    from panelqa.ingest.ledger import extract_ledger
+    from panelqa.ingest.records import Block, Chunk, Document, Page
+
+    lines = text.split("\n")
+    page = Page(1, 595, 842, tuple(Block("line", t, (50, 100 + 12 * i, 500, 110 + 12 * i))
+                                    for i, t in enumerate(lines)))
+    chunk = Chunk("c1", "d1", 0, 1, 1, kind, heading, text, tuple((1, *b.box) for b in page.blocks))
+    return extract_ledger(Document("d1", "x.pdf", "x.pdf"), [page], [chunk])
+
+
+def test_issue_13_a_table_row_keeps_its_label_and_column_header():
+    rows = _ledger_of("Service: Transport; Outturn 2025/26: £61,605k; Budget 2026/27: £63,000k.\n"
+                      "Service: Total; Outturn 2025/26: £98,200k; Budget 2026/27: £99,000k.", "table")
+    assert [r.purpose for r in rows] == ["Transport: Outturn 2025/26, £61,605k", "Transport: Budget 2026/27, £63,000k",
+                                         "Total: Outturn 2025/26, £98,200k", "Total: Budget 2026/27, £99,000k"]
+    assert [r.kind for r in rows] == ["other", "budget", "total", "total"], "a table's total row is a total"
+    assert not any(r.summed for r in rows)
+
+
+@pytest.mark.parametrize("text, kind, words", [
+    # parish minutes run their payments together; the clause before the amount says what it paid for
+    ("Invoice received from G & AM Johnston for grass cutting £ 720.00, Councillors agreed to pay", "spend",
+     "G & AM Johnston for grass cutting"),
+    ("The net revenue was estimated at £2 million - significantly short of the targeted income.", "estimate",
+     "net revenue was estimated at £2 million"),
+    ("Costs range from £3k for discrete short-term work to over £12m for long-term projects.", "range",
+     "discrete short-term work"),
+    ("Making a total of £ 937.92 for the year.", "total", "total of £ 937.92"),
+])
+def test_issue_13_purpose_is_the_clause_and_kind_its_rule(text, kind, words):
+    row = _ledger_of(text, "paragraph")[0]
+    assert (row.kind, words in row.purpose) == (kind, True), row.purpose
+    assert row.summed == (kind in ("grant", "spend"))
+
+
+def test_issue_13_a_purpose_is_never_a_fragment():
+    for text in ("Result in savings of £500,000 or over.", "At the £500 level personal data can appear.",
+                 "Newcastle City Council are making savings of £248,000 pa."):
+        (row,) = _ledger_of(text, "paragraph")
+        assert len(row.purpose.split()) >= 4 and row.purpose[0] not in ")(,;", row.purpose
+
+
 def test_parse_and_format():
     assert parse_amount("1.2", "m") == 120_000_000
     assert format_pounds(8_833_800) == "£88,338"

@@ -598,6 +598,11 @@ class Store:
                 out[r[0]] = (r[1], r[2], r[3], np.frombuffer(r[4], dtype=np.float32))
         return out
 
+    def page_rows(self, doc_id: str) -> list[tuple[int, float, float, str, str]]:
+        """(page, width, height, text, words as stored JSON) of a document's pages, in page order."""
+        return [tuple(r) for r in self._read("SELECT page, width, height, text, words FROM pages WHERE doc_id = ? "
+                                             "ORDER BY page", (doc_id,))]
+
     def chunk_texts(self, like: str | None = None) -> list[str]:
         """The text of every chunk (or of those matching a LIKE pattern), in id order."""
         if like is None:

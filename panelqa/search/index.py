@@ -61,7 +61,12 @@ class SearchIndex:
         self.store.snapshot()  # one committed state for every read of this index, whatever a writer does
         self.lock = threading.Lock()
         self.documents: dict[str, Document] = {s.document.doc_id: s.document for s in self.store.documents()}
-        self.chunk_doc: dict[int, str] = self.store.chunk_map()
+        by_doc: dict[str, list[int]] = {}
+        for rowid, doc_id in self.store.chunk_map().items():
+            by_doc.setdefault(doc_id, []).append(rowid)
+        self.doc_chunks: dict[str, tuple[int, ...]] = {d: tuple(ids) for d, ids in by_doc.items()}  # a window is
+        # a set of papers: its chunks are gathered paper by paper, not by a pass over every chunk (1M at scale)
+        self._size = sum(len(ids) for ids in self.doc_chunks.values())
         self.ocr_pages: dict[tuple[str, int], float] = self.store.ocr_confidences()
         self.bodies = tuple(sorted({d.body.value for d in self.documents.values() if d.body}))
         self._embedder = embedder
@@ -87,7 +92,7 @@ class SearchIndex:
 
     @property
     def size(self) -> int:
-        return len(self.chunk_doc)
+        return self._size
 
     @property
     def faiss(self):
@@ -163,8 +168,8 @@ class SearchIndex:
         """Chunk ids inside the query's window, or None when nothing narrows it."""
         if not query.filtered:
             return None
-        docs = {d for d, doc in self.documents.items() if doc_matches(doc, query)}
-        return {rowid for rowid, d in self.chunk_doc.items() if d in docs}
+        return {rowid for d, doc in self.documents.items() if doc_matches(doc, query)
+                for rowid in self.doc_chunks.get(d, ())}
 
     def chunk_rows(self, rowids: list[int]) -> dict[int, ChunkRow]:
         if not rowids:
