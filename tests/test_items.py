@@ -154,3 +154,14 @@ def test_issue_14_printed_minutes_split_at_their_numbered_items(name, expected):
     chunks = _chunk_items(PCP_DEV / name)
     seen = list(dict.fromkeys((n, t) for _, _, n, t in chunks if n))
     assert seen[:len(expected)] == expected
+
+
+def test_issue_14_a_grant_in_the_report_and_its_pack_copy_is_listed_and_added_once(pack_index):
+    from panelqa.search.api import answer
+
+    result = answer("How much did Reading CSP put into its drug treatment programme?", pack_index)
+    lines = [line for line in result.lines if "£253,610" in line.text]
+    assert len(lines) == 1, "one statement of the grant, though two papers state it"
+    totalled = answer("what was funded for drug treatment and substance misuse", pack_index)
+    sentences = [line.text for line in totalled.lines]
+    assert len(sentences) == len(set(sentences)), "no statement listed twice"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from statistics import median
 
 from panelqa.ingest.extract import table_row_text
-from panelqa.ingest.items import AgendaItem, find_items, is_stamp, item_at
+from panelqa.ingest.items import AgendaItem, find_items, is_item_number, is_stamp, item_at
 from panelqa.ingest.records import Block, Chunk, Document, Page
 
 __all__ = ["chunk_document", "CHUNKER_VERSION"]
@@ -225,8 +225,9 @@ def _assign_paths(units: list[Unit]) -> None:
     prev_heading = False
     item = None
     for unit in units:
-        if unit.item is not item:  # a new agenda item starts its own headings
-            stack.clear()
+        if unit.item is not item:  # a report of a pack starts its own headings; a minute item keeps the page's
+            if unit.item is not None and unit.item.top == 0.0:
+                stack.clear()
             item = unit.item
         if unit.kind != "heading":
             unit.heading_path = tuple(_heading_text(h) for h in stack)
@@ -263,11 +264,21 @@ def _pack(doc: Document, units: list[Unit]) -> list[Chunk]:
             chunks.append(_make_chunk(doc, len(chunks), group))
             group.clear()
 
+    opening = fresh = False  # opening: the group holds only an item's first short line (its number and title): it joins the
+    #                  item's text, across a "Minutes:" label
+    item = None
     for unit in units:
+        if unit.item is not item:
+            item = unit.item
+            close()
+            opening, fresh = False, unit.item is not None  # fresh: nothing of the item is in a chunk yet
         if unit.kind == "heading":
             # a heading with nothing under it yet still belongs to the text that follows
-            close()
+            if not opening:
+                close()
             continue
+        if unit.item is not None and is_item_number(unit.text):
+            continue  # "358." over its title: the number is the chunk's item, not a passage
         if unit.kind == "table":
             close()
             for part in _split_table(unit):
@@ -280,12 +291,15 @@ def _pack(doc: Document, units: list[Unit]) -> list[Chunk]:
                 keep_list = size + piece.words <= HARD_MAX_WORDS  # "... and included:" stays with its items
             else:
                 keep_list = False
-            if group and (piece.heading_path != group[0].heading_path or piece.item is not group[0].item
-                          or size + piece.words > TARGET_MAX_WORDS and size >= MIN_WORDS and not keep_list
-                          or piece.kind == "minute_item" and size >= MIN_WORDS
-                          or group[-1].kind == "minute_item" and size >= MIN_WORDS):
+            if group and not opening and (
+                    piece.heading_path != group[0].heading_path
+                    or size + piece.words > TARGET_MAX_WORDS and size >= MIN_WORDS and not keep_list
+                    or piece.kind == "minute_item" and size >= MIN_WORDS
+                    or group[-1].kind == "minute_item" and size >= MIN_WORDS):
                 close()
             group.append(piece)
+            opening = fresh and len(group) == 1 and piece.words < MIN_WORDS
+            fresh = False
     close()
     return chunks
 

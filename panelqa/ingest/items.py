@@ -18,7 +18,7 @@ from panelqa.ingest.records import Block, Document, Page
 from panelqa.text.dates import MONTH_NAMES
 from panelqa.text.stopwords import STOP_WORDS
 
-__all__ = ["AgendaItem", "find_items", "item_at", "is_stamp", "same_item", "names_item"]
+__all__ = ["AgendaItem", "find_items", "item_at", "is_stamp", "is_item_number", "same_item", "names_item"]
 
 FRONTSHEET_MAX_PAGES = 8  # an agenda frontsheet is 1-4 pages; entries are looked for on the pages before the
 #                           first stamped item, at most this many
@@ -100,6 +100,11 @@ def names_item(wanted: str, number: str, title: str | None) -> bool:
 
 def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def is_item_number(text: str) -> bool:
+    """A line that is only a minute's number: "358.", "PCP 1/21", "8/22"."""
+    return _MINUTE_ALONE.match(text) is not None
 
 
 def is_stamp(block: Block) -> bool:
