@@ -50,7 +50,7 @@ bench: install
 	rm -rf /tmp/perf-bench-index
 	$(BIN)/python bench/ingest.py $(CORPUS) --keep /tmp/perf-bench-index
 	$(BIN)/python bench/query.py /tmp/perf-bench-index $(QUESTIONS)
-	$(BIN)/python bench/scale.py /tmp/perf-bench-index $(QUESTIONS)
+	$(BIN)/python bench/scale.py /tmp/perf-bench-index $(QUESTIONS) --size 100000 --work /tmp/perf-scale
 
 lint: install
 	$(BIN)/ruff check .

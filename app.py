@@ -22,6 +22,8 @@ pages = [
     st.Page("panelqa/app/commitments_page.py", title="Commitments", icon=":material/task_alt:",
             url_path="commitments"),
     st.Page("panelqa/app/timeline_page.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
+    st.Page("panelqa/app/whats_new_page.py", title="What's new", icon=":material/notifications:",
+            url_path="whats-new"),
     st.Page("panelqa/app/briefing_page.py", title=f"Briefing ({len(st.session_state.get('briefing', []))})",
             icon=":material/assignment:", url_path="briefing"),
 ]

@@ -8,7 +8,10 @@
 Each pipeline runs in its own process, so each peak memory is its own. The load average is printed before and
 after: other work on the machine slows both pipelines, so compare them within one run.
 
-Usage: python bench/ingest.py CORPUS [--workers N] [--skip-naive] [--keep DIR]
+OCR (Tesseract on pages without a text layer) is reported apart: its seconds summed over the readers. The naive
+pipeline reads no scanned page, so --no-ocr runs panelqa with Tesseract off its PATH to compare text pages alone.
+
+Usage: python bench/ingest.py CORPUS [--workers N] [--skip-naive] [--no-ocr] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -35,8 +38,10 @@ def run_panelqa(corpus: str, index_dir: str, workers: int) -> dict:
     from panelqa.settings import Settings
 
     report = ingest_paths([corpus], Settings.resolve(index_dir), workers=workers)
+    ocr_pages = sum(1 for f in report.files for _, o in f.ocr if o.status != "unavailable")
     return {"wall_s": report.elapsed_s, "stage_s": report.stage_s, "pages": report.pages, "chunks": report.chunks,
-            "files": len(report.files), "failed": report.count("failed"), "peak_rss_mb": _peak_mb()}
+            "files": len(report.files), "failed": report.count("failed"), "peak_rss_mb": _peak_mb(),
+            "cpu_s": _cpu_s(), "ocr_pages": ocr_pages}
 
 
 def run_raw(index_dir: str) -> dict:
@@ -105,16 +110,26 @@ def _windows(text: str, size: int = 1000, overlap: int = 200) -> list[str]:
     return out
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process and of its children that ended (readers, and their Tesseract runs)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _peak_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return round(max(own, children) / 1024, 1) if children else round(own / 1024, 1)
 
 
-def _in_process(*args: str) -> dict:
+def _in_process(*args: str, no_ocr: bool = False) -> dict:
     """Run one pipeline in a fresh interpreter: its own imports, its own peak memory."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    if no_ocr:  # every PATH folder holding tesseract left out, as on a machine without it
+        env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
+                                      if p and not (Path(p) / "tesseract").exists())
     out = subprocess.run([sys.executable, __file__, "--part", *args], check=True, stdout=subprocess.PIPE, text=True,
-                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+                         env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -128,6 +143,7 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?")
     parser.add_argument("--workers", type=int, default=None, help="panelqa's parallel file readers")
     parser.add_argument("--skip-naive", action="store_true", help="Measure panelqa and the raw backend only.")
+    parser.add_argument("--no-ocr", action="store_true", help="Run panelqa with Tesseract off its PATH.")
     parser.add_argument("--keep", help="Build the panelqa index here (must not exist) and keep it.")
     parser.add_argument("--part", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -145,27 +161,30 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="perf-bench-"))
     index_dir = Path(args.keep) if args.keep else scratch / "index"
     try:
-        ours = _in_process("panelqa", args.corpus, str(index_dir), str(workers))
+        ours = _in_process("panelqa", args.corpus, str(index_dir), str(workers), no_ocr=args.no_ocr)
         print(f"after panelqa: {_load()}")
         raw = _in_process("raw", str(index_dir))
         naive = None if args.skip_naive else _in_process("naive", args.corpus)
         print(f"after naive: {_load()}" if naive else "")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    _print(ours, raw, naive, workers)
+    _print(ours, raw, naive, workers, args.no_ocr)
 
 
-def _print(ours: dict, raw: dict, naive: dict | None, workers: int) -> None:
+def _print(ours: dict, raw: dict, naive: dict | None, workers: int, no_ocr: bool) -> None:
     stage = ours["stage_s"]
-    busy = {"extract": stage.get("extract", 0.0), "describe and chunk": stage.get("chunk", 0.0),
-            "embed": stage.get("embed", 0.0), "store": stage.get("store", 0.0) + stage.get("hash", 0.0)}
+    busy = {"extract": stage.get("extract", 0.0), "OCR": stage.get("ocr", 0.0),
+            "describe and chunk": stage.get("chunk", 0.0), "embed": stage.get("embed", 0.0),
+            "store": stage.get("store", 0.0) + stage.get("hash", 0.0)}
     total_busy = sum(busy.values()) or 1.0
     print(f"\npanelqa first ingest: {ours['files']} files, {ours['pages']} pages, {ours['chunks']} chunks, "
-          f"{ours['failed']} failed; {workers} reader processes overlapped with embedding")
-    print(f"  wall                 {ours['wall_s']:8.1f} s")
+          f"{ours['failed']} failed; {workers} reader processes overlapped with embedding"
+          + ("; Tesseract off the PATH (no OCR)" if no_ocr else f"; {ours.get('ocr_pages', 0)} pages OCR-read"))
+    print(f"  wall                 {ours['wall_s']:8.1f} s   CPU {ours.get('cpu_s', 0):.1f} s (all processes)")
     for name, seconds in busy.items():
-        where = "readers, summed" if name in ("extract", "describe and chunk") else "main process"
+        where = "readers, summed" if name in ("extract", "OCR", "describe and chunk") else "main process"
         print(f"  {name:20} {seconds:8.1f} s  {100 * seconds / total_busy:5.1f} % of busy time ({where})")
+    print(f"  waiting for readers  {stage.get('wait', 0.0):8.1f} s  (main process idle: reading not overlapped)")
     print(f"  pages/s {ours['pages'] / ours['wall_s']:.1f}   chunks/s {ours['chunks'] / ours['wall_s']:.1f}   "
           f"peak RSS {ours['peak_rss_mb']:.0f} MB (largest process)")
     print(f"\nraw {raw['backend']} Embedder.embed on the same {raw['texts']} texts: {raw['embed_s']:.1f} s "

@@ -12,8 +12,9 @@ DocType = Literal["report", "minutes", "agenda", "action_log", "letter", "terms_
 DOC_TYPES: tuple[DocType, ...] = get_args(DocType)
 
 # only grants and spending count towards a total; every other kind is listed and never added
+# total: the sum of amounts stated elsewhere (a table's total row); estimate: a valuation or forecast benefit
 LedgerKind = Literal["grant", "spend", "budget", "saving", "salary", "crime_value", "threshold", "range", "price",
-                     "other"]
+                     "total", "estimate", "other"]
 LEDGER_KINDS: tuple[LedgerKind, ...] = get_args(LedgerKind)
 SUMMED_KINDS: tuple[LedgerKind, ...] = ("grant", "spend")
 

@@ -66,7 +66,7 @@ def test_an_alert_finds_a_passage_of_a_newly_fetched_paper_and_not_of_an_old_one
 def test_a_paper_processed_again_after_an_upgrade_is_not_new(tmp_path, make_pdf, ingest, monkeypatch):
     import dataclasses
 
-    from panelqa.ingest import store
+    from panelqa.ingest import versions
 
     index = tmp_path / "index"
     paper = make_pdf(tmp_path / "2018-04-20 Panel minutes.pdf", [
@@ -75,8 +75,8 @@ def test_a_paper_processed_again_after_an_upgrade_is_not_new(tmp_path, make_pdf,
     ])
     ingest([paper], index)
     _run("alerts", "add", "knife crime prevention in schools", "--index", str(index))
-    newer = dataclasses.replace(store.CURRENT_BUILD, ledger=store.CURRENT_BUILD.ledger + 1)
-    monkeypatch.setattr(store, "CURRENT_BUILD", newer)  # as a newer panelqa would
+    newer = dataclasses.replace(versions.CURRENT_BUILD, ledger=versions.CURRENT_BUILD.ledger + 1)
+    monkeypatch.setattr(versions, "CURRENT_BUILD", newer)  # as a newer panelqa would
     again = ingest([paper], index)
     assert [f.status for f in again.files] != ["unchanged"], "the paper was processed again"
     assert _run("alerts", "run", "--index", str(index)).startswith("Nothing new")

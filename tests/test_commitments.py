@@ -89,6 +89,28 @@ def test_the_two_action_pcc_items_of_the_april_2018_minutes(sample_index):
     assert "Camden Council" in actions[1].text
 
 
+def test_issue_13_the_first_action_pcc_names_grant_funding_for_partner_agencies(sample_index):
+    """"He asked for further information on the process" means nothing alone: the row quotes the sentence
+    before it, which says which process (partner agencies applying for grant funding)."""
+    first = _rows(sample_index, MINUTES_2018, "action")[0]
+    assert "partner agencies to apply for grant funding" in first.text
+    assert first.text.index("grant funding") < first.text.index("He asked for further information on the process")
+    assert (first.owner, first.meeting_date) == ("PCC", "2018-04-20")
+
+
+@pytest.mark.parametrize("deadline, paper, expected", [
+    ("by March", "2019-01-15", "by March 2019"),
+    ("by March", "2018-11-02", "by March 2019"),
+    ("by 30 September 2019", "2019-01-15", "by 30 September 2019"),
+])
+def test_issue_13_a_deadline_gets_its_year_from_the_papers_date(deadline, paper, expected):
+    from datetime import date
+
+    from panelqa.text.dates import with_year
+
+    assert with_year(deadline, date.fromisoformat(paper)) == expected
+
+
 def test_the_deputy_pccs_undertaking_to_send_the_data_with_the_aspire_funding(sample_index):
     (row,) = [r for r in _rows(sample_index, MINUTES_2020, "undertaking") if r.owner == "Deputy PCC"]
     assert "he could send that information to Panel Members" in row.text
@@ -100,7 +122,7 @@ def test_the_deputy_pccs_undertaking_to_send_the_data_with_the_aspire_funding(sa
 
 def test_the_end_of_june_interim_it_solution(sample_index):
     (row,) = [r for r in _rows(sample_index, MINUTES_2018, "deadline") if "June" in (r.deadline or "")]
-    assert row.deadline == "by the end of June"
+    assert row.deadline == "by the end of June 2018", "the year comes from the minutes' date, 20 April 2018"
     assert "interim IT Solution" in row.text
     assert row.text.endswith("This should be in place by the end of June.")
     assert (row.owner, row.page) == ("Chief Executive, OPCC", 3)

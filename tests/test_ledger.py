@@ -84,7 +84,7 @@ EXPECTED_MINUTES = [(2, 400000, None, "grant funding for projects", None)]
 # The same grant stated under two key aims: (recipient, amount)
 REPEATED_GRANTS = {("Reading CSP", 35363), ("Reading CSP", 88338), ("West Berkshire CSP", 73547),
                    ("Oxfordshire CSP", 113456), ("Milton Keynes CSP", 120900),
-                   ("Royal Borough of Windsor and Maidenhead", 39100), ("Milton Keynes CSP", 40000)}
+                   ("Royal Borough of Windsor and Maidenhead", 39100)}
 
 
 def _name(text: str | None) -> str:
@@ -159,6 +159,49 @@ def test_corpus_dev_tables_state_thousands_and_repeat_merged_cells():
     rows = extract_ledger(Document("d1", "x.pdf", "x.pdf"), [page], [chunk])
     assert [(r.amount_pence, r.kind) for r in rows] == [(250_000_00, "grant"), (1_00, "other")]
     assert "in thousands" in rows[0].flag
+
+
+def _ledger_of(text: str, kind: str, heading: tuple[str, ...] = ("Finance",)):
+    from panelqa.ingest.ledger import extract_ledger
+    from panelqa.ingest.records import Block, Chunk, Document, Page
+
+    lines = text.split("\n")
+    page = Page(1, 595, 842, tuple(Block("line", t, (50, 100 + 12 * i, 500, 110 + 12 * i))
+                                    for i, t in enumerate(lines)))
+    chunk = Chunk("c1", "d1", 0, 1, 1, kind, heading, text, tuple((1, *b.box) for b in page.blocks))
+    return extract_ledger(Document("d1", "x.pdf", "x.pdf"), [page], [chunk])
+
+
+def test_issue_13_a_table_row_keeps_its_label_and_column_header():
+    rows = _ledger_of("Service: Transport; Outturn 2025/26: £61,605k; Budget 2026/27: £63,000k.\n"
+                      "Service: Total; Outturn 2025/26: £98,200k; Budget 2026/27: £99,000k.", "table")
+    assert [r.purpose for r in rows] == ["Transport: Outturn 2025/26, £61,605k", "Transport: Budget 2026/27, £63,000k",
+                                         "Total: Outturn 2025/26, £98,200k", "Total: Budget 2026/27, £99,000k"]
+    assert [r.kind for r in rows] == ["other", "budget", "total", "total"], "a table's total row is a total"
+    assert not any(r.summed for r in rows)
+
+
+@pytest.mark.parametrize("text, kind, words", [
+    # parish minutes run their payments together; the clause before the amount says what it paid for
+    ("Invoice received from G & AM Johnston for grass cutting £ 720.00, Councillors agreed to pay", "spend",
+     "G & AM Johnston for grass cutting"),
+    ("The net revenue was estimated at £2 million - significantly short of the targeted income.", "estimate",
+     "net revenue was estimated at £2 million"),
+    ("Costs range from £3k for discrete short-term work to over £12m for long-term projects.", "range",
+     "discrete short-term work"),
+    ("Making a total of £ 937.92 for the year.", "total", "total of £ 937.92"),
+])
+def test_issue_13_purpose_is_the_clause_and_kind_its_rule(text, kind, words):
+    row = _ledger_of(text, "paragraph")[0]
+    assert (row.kind, words in row.purpose) == (kind, True), row.purpose
+    assert row.summed == (kind in ("grant", "spend"))
+
+
+def test_issue_13_a_purpose_is_never_a_fragment():
+    for text in ("Result in savings of £500,000 or over.", "At the £500 level personal data can appear.",
+                 "Newcastle City Council are making savings of £248,000 pa."):
+        (row,) = _ledger_of(text, "paragraph")
+        assert len(row.purpose.split()) >= 4 and row.purpose[0] not in ")(,;", row.purpose
 
 
 def test_parse_and_format():
@@ -264,9 +307,17 @@ def test_repeated_grants_are_linked_and_counted_once(sample_index):
     assert repeated == REPEATED_GRANTS
     assert all(len({r.page for r in g}) == 2 for g in by_grant.values() if len(g) > 1), "both citations kept"
     total = funding_total([fr for fr in funding_rows(sample_index) if fr.file_name == REPORT])
-    assert (total.rows, total.grants, total.repeats) == (49, 42, 7)
+    assert (total.rows, total.grants, total.repeats) == (49, 43, 6)
     assert total.total_pence == sum(p for _, p, *_ in EXPECTED_REPORT) * 100 - sum(
         a for _, a in REPEATED_GRANTS) * 100
+
+
+def test_issue_13_two_grants_of_one_amount_for_different_purposes_stay_two(sample_index):
+    """Milton Keynes CSP got £40,000 for drugs and alcohol (p. 2) and £40,000 for domestic abuse (p. 6)."""
+    mk = [r for r in _rows_of(sample_index, REPORT) if r.recipient == "Milton Keynes CSP" and r.amount_pence == 40_000_00]
+    assert [r.page for r in mk] == [2, 6]
+    assert mk[0].grant_id != mk[1].grant_id
+    assert "Drug and Alcohol" in mk[0].purpose and "Domestic Abuse" in mk[1].purpose
 
 
 def test_the_fund_size_in_the_minutes_is_listed_not_summed(sample_index):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from panelqa import api
+from panelqa import add_alert, api
 from panelqa.app.briefing import item_from_answer, item_from_passage
 from panelqa.app.cards import CARD_CSS, answer_html, filters_text, pages_label, passage_html, plain, query_stems
 from panelqa.app.resources import current_index
@@ -260,6 +260,37 @@ def main() -> None:
         st.error(plain(str(exc)))
         return
     _results(index, answer)
+    _save_search(index, question, filters)
+
+
+def _save(index_dir: str, question: str, doc_type: str | None, body: str | None) -> None:
+    name = st.session_state.get("save_name", "").strip() or None
+    try:
+        alert = add_alert(question, index_dir, name=name, doc_type=doc_type, body=body)
+    except PanelqaError as exc:
+        st.session_state.saved = ("error", str(exc))
+        return
+    st.session_state.saved = ("ok", f"Saved \"{alert.name}\". The What's new page lists what papers added from "
+                                    "now on say about it; panelqa alerts run sends the same as a digest or feed.")
+
+
+def _save_search(index: SearchIndex, question: str, filters: Filters) -> None:
+    """Keep the question as a saved search (an alert), with the type and body chosen when there is one of each."""
+    doc_type = filters.doc_types[0] if len(filters.doc_types) == 1 else None
+    body = filters.bodies[0] if len(filters.bodies) == 1 else None
+    with st.expander("Save this search: tell me when new papers answer it"):
+        st.text_input("Name (default: the question)", key="save_name", placeholder=question)
+        kept = [f"type {doc_type.replace('_', ' ')}" if doc_type else "", f"body {body}" if body else ""]
+        kept = [k for k in kept if k]
+        note = "Keeps " + " and ".join(kept) + "." if kept else "Looks in papers of any type and body."
+        dropped = len(filters.doc_types) > 1 or len(filters.bodies) > 1
+        st.caption(plain(note + (" A saved search keeps one type and one body; choose one of each to keep them."
+                                 if dropped else "")))
+        st.button("Save search", key="save_search", on_click=_save,
+                  args=(str(index.index_dir), question, doc_type, body))
+        saved = st.session_state.pop("saved", None)
+        if saved:
+            (st.success if saved[0] == "ok" else st.error)(plain(saved[1]))
 
 
 main()

@@ -193,6 +193,7 @@ def ask(question, index_dir, model, top_k, year, since, until, doc_type, item, b
     if not question and not batch:
         raise click.UsageError("Give a QUESTION, or --batch FILE.")
     index = api.open_index(index_dir, model)  # loaded once for every question of a batch
+    index.load_model_soon()  # beside the rest of the first question's work
     filters = replace(_filters(year, since, until, doc_type), item=item or None)
     questions = [(None, question)] if question else _read_batch(batch)
     for qid, text in questions:

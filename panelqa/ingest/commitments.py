@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from panelqa.ingest.locate import ChunkLines, split_units
 from panelqa.ingest.records import Chunk, Document, Page
-from panelqa.text.dates import MONTH_NAMES
+from panelqa.text.dates import MONTH_NAMES, with_year
 from panelqa.text.sentences import split_sentences
 from panelqa.vocab import CommitmentKind
 
@@ -25,6 +25,7 @@ __all__ = ["CommitmentRow", "extract_commitments", "find_owner", "find_deadline"
            "commitment_embedding_text"]
 
 MAX_TEXT_WORDS = 90  # a commitment longer than this is cut at a sentence end
+MIN_SUBJECT_COUNT = 3  # a paper says "X will ..." this often before X is taken as the "we" of an unsigned plan
 
 # Longest first: "Deputy PCC" before "PCC", "Chief Executive, OPCC" before "OPCC".
 _ROLES: tuple[tuple[str, str], ...] = (
@@ -58,7 +59,25 @@ MAX_OWNER_WORDS = 5  # "Action: PCC" names an owner; a longer "Action:" cell is 
 _RESOLUTION = re.compile(r"^\W*(?:RESOLVED|Resolved\s*[:\-–]|AGREED\b|Decision\s*:"
                          r"|It was (?:RESOLVED|resolved|agreed)\b"
                          r"|The Panel (?:RESOLVED|resolved|agreed) (?:that|to)\b)")
-_ASK = re.compile(r"\basked (?:for|that|whether|if)\b|\brequested\b|\brequest(?:ed)? that\b|\bsought\b", re.I)
+_ASK = re.compile(r"\basked (?:for|that|whether|if|about)\b|\brequested\b|\brequest(?:ed)? that\b|\bsought\b|"
+                  r"\bqueried\b|\benquired\b", re.I)
+# an ask that points back at its subject: "He asked for further information on the process."
+_POINTS_BACK = re.compile(r"^\W*(?:He|She|They|It|This|That|These)\b|\b(?:the|this|that) (?:process|matter|issue|"
+                          r"scheme|initiative|point|proposal|project|funding|report|item)\b|\bit\b", re.I)
+# "Secretariat", "Nigel and Janet", "Department for Transport", "MoJ and HO": a name, not "Amend draft ToR"
+_NAME_LIKE = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w'’./-]*(?:\s+(?:[A-Z][\w'’./-]*|and|of|for|&|/|the))*")
+# "Annemarie Naylor outlined the survey ..., the details of which she would share": who "she" is
+_NAMED_SPEAKER = re.compile(r"^\W*(?:(?:Cllr|Councillor|Prof|Dr|Mr|Mrs|Ms|Sir)\.?\s+)?"
+                            r"(?P<who>[A-Z][a-z'’-]+(?:\s+[A-Z][\w'’-]+)?)"
+                            r"\s+(?:also\s+)?(?:said|outlined|explained|reported|noted|agreed|confirmed|offered|stated|"
+                            r"informed|commented|undertook|suggested|promised|felt|added|replied|thought|asked|"
+                            r"highlighted|mentioned|indicated|responded)\b")
+_PRONOUN_START = re.compile(r"^\W*(?:He|She|They|It|This|That|These)\b")
+# "Collect peoples concerns ...", "Consider ongoing CIPFA role ...": an action log's cell that names nobody
+_IMPERATIVE = re.compile(r"^\W*(?:Request(?:ed)? for|Ask|Asked)\s+", re.I)
+_NAMED_IN_BRACKETS = re.compile(r"\((?P<who>[A-Z][\w'’-]+(?:\s+(?:and\s+)?[A-Z][\w'’-]+){0,4})\)\s*\.?\s*$")
+# "DFID Open Data Strategy", "Cabinet Office Open Data Strategy", "Refreshed-Defra-Open+Data-Strategy": whose paper
+_ISSUER_IN_NAME = re.compile(r"^(?:Refreshed[\s_+-]+)?(?P<who>[A-Z][A-Za-z]*(?:\s+Office)?)[\s_+-]+Open[\s_+-]*Dat")
 _UNDERTAKING = re.compile(
     r"\b(?:he|she|they|we|I|it)\s+(?:would|could|will|shall|can)\s+(?:be\s+(?:happy|pleased|able)\s+to\s+)?"
     r"(?:send|provide|circulate|share|inform|let|make sure|report|look into|look at|arrange|write|update|"
@@ -84,7 +103,8 @@ _FUTURE = re.compile(r"\b(?:should|would|will|shall|is to|are to|was to|were to|
 _WE = re.compile(r"\b(?:[Ww]e|[Oo]ur)\s+(?:will|would|shall|aim|intend|plan|propose|commit|are committed)\b")
 # "Steve Peters would provide", "The Cabinet Office and DFID will work", "The FCO aims to"
 _SUBJECT = re.compile(r"^\W*(?:\d+(?:\.\d+)*\s+)?(?:[Tt]he\s+)?"
-                      r"(?P<subj>[A-Z][\w&'’-]*(?:\s+(?:and|of|for|&)?\s*[A-Z][\w&'’-]*){0,5})"
+                      r"(?P<subj>[A-Z][\w&'’-]*(?:\s+(?:and|of|for|&)?\s*[A-Z][\w&'’-]*){0,5}"
+                      r"(?:\s+(?:government|department|council|team|panel|office|board|committee|authority))?)"
                       r"\s+(?:will|would|shall|should|aims? to|promised to|agreed to|intends? to|plans? to|"
                       r"undertook to|is to|are to|has agreed|have agreed)\b")
 # who an action log's "Action:" cell names: "Cabinet Office to provide report on progress ..."
@@ -121,6 +141,8 @@ def extract_commitments(doc: Document, pages: Sequence[Page],
     """Actions, resolutions, undertakings and deadlines in reading order, each with its page."""
     rows: list[CommitmentRow] = []
     seen: set[str] = set()
+    issuer = issuer_of(doc) or _usual_subject(chunks)
+    minutes = doc.doc_type is not None and doc.doc_type.value in ("minutes", "agenda", "action_log")
     for chunk in chunks:
         lines: ChunkLines | None = None
         speaker: str | None = None
@@ -134,8 +156,10 @@ def extract_commitments(doc: Document, pages: Sequence[Page],
             speaker = _last_speaker(unit, speaker)
             previous_unit = unit
             for kind, text, owner, said_by, deadline, marker in found:
-                if owner in (None, "We", "Our") and _WE.search(text):
-                    owner = doc.body.value if doc.body else None  # "We will publish ..." by the paper's body
+                if owner in (None, "We", "Our") and (_WE.search(text) or kind == "deadline" or not minutes):
+                    owner = issuer  # "We will publish ...", "The findings should be published by ...": its author
+                if deadline:
+                    deadline = with_year(deadline, doc.date)
                 key = f"{kind}|{text}"
                 if key in seen:
                     continue
@@ -152,6 +176,48 @@ def extract_commitments(doc: Document, pages: Sequence[Page],
     return tuple(rows)
 
 
+def issuer_of(doc: Document) -> str | None:
+    """Who speaks as "we" in a paper: its body, or the organisation its name leads with ("DFID Open Data Strategy")."""
+    if doc.body:
+        return doc.body.value
+    for name in (doc.file_name, doc.title.value if doc.title else ""):
+        if m := _ISSUER_IN_NAME.match(name):
+            return m.group("who")
+    return None
+
+
+def _log_owner(cell: str) -> str | None:
+    """Who an action log's "Action:" cell names: "Cabinet Office to provide ..." -> "Cabinet Office"; "(Olivia
+    Burman)" at its end; None for "Consider ongoing CIPFA role ..."."""
+    if m := _NAMED_IN_BRACKETS.search(cell):
+        return find_owner(m.group("who")) or m.group("who")
+    who = _LOG_ACTION.match(_IMPERATIVE.sub("", cell))
+    if who:
+        return find_owner(who.group("who")) or (_tidy(who.group("who")) if _NAME_LIKE.fullmatch(
+            _tidy(who.group("who"))) else None)
+    return find_owner(cell)
+
+
+def _with_subject(part: list[str]) -> str:
+    """An action's words: what was asked, with the sentence before it when the ask points back at its subject
+    ("Cllr Page referred to ... grant funding ... He asked for further information on the process."), and the
+    answer that closes the item."""
+    asks = [i for i, s in enumerate(part[:-1]) if _ASK.search(s)]
+    picked: list[int] = []
+    for i in asks:
+        start = i
+        while start > 0 and _PRONOUN_START.match(part[start]):  # back to the sentence that names the subject
+            start -= 1
+        if start == i and i > 0 and _POINTS_BACK.search(part[i]):
+            start = i - 1
+        picked += [j for j in range(start, i + 1) if j not in picked]
+    if len(part) - 1 not in picked:
+        if not picked and len(part) > 1 and _POINTS_BACK.search(part[-1]):
+            picked.append(len(part) - 2)
+        picked.append(len(part) - 1)
+    return " ".join(part[i] for i in picked)
+
+
 def _unit_commitments(unit: str, previous_unit: str, speaker: str | None):
     """(kind, text, owner, speaker, deadline, marker) for each commitment in one paragraph or item."""
     sentences = split_sentences(unit, at_semicolons=True)
@@ -160,18 +226,17 @@ def _unit_commitments(unit: str, previous_unit: str, speaker: str | None):
     for m in _ACTION.finditer(unit):
         before = unit[:m.start()].strip()
         marker = re.sub(r"\s+", " ", m.group(0).strip(" [];.\n"))
-        owner = find_owner(m.group("owner")) or _tidy(m.group("owner"))
-        if len(m.group("owner").split()) > MAX_OWNER_WORDS:  # an action log: "Action: Cabinet Office to ..."
+        named = _tidy(m.group("owner"))
+        owner = find_owner(named) or (named if _NAME_LIKE.fullmatch(named) else None)
+        if len(m.group("owner").split()) > MAX_OWNER_WORDS or _LOG_ACTION.match(m.group("owner")):
+            # an action log: "Action: Cabinet Office to provide ...", "Action: The Cabinet Office will work with"
             text = _quote(m.group("owner"))
-            who = _LOG_ACTION.match(text)
-            owner = (find_owner(who.group("who")) or _tidy(who.group("who"))) if who else find_owner(text)
-            yield "action", text, owner, None, find_deadline(text), "Action"
+            yield "action", text, _log_owner(text), None, find_deadline(text), "Action"
             continue
         part = split_sentences(before, at_semicolons=True) if before else split_sentences(previous_unit, at_semicolons=True)
         if not part:
             continue
-        picked = [s for s in part[:-1] if _ASK.search(s)] + [part[-1]]
-        text = _quote(" ".join(picked))
+        text = _quote(_with_subject(part))
         said_by = next((speakers[i] for i, s in enumerate(sentences) if s in part[-1] or part[-1] in s), None)
         yield "action", text, owner, said_by, find_deadline(text), marker
     if _RESOLUTION.match(unit):
@@ -182,7 +247,9 @@ def _unit_commitments(unit: str, previous_unit: str, speaker: str | None):
         clean = _ACTION.sub("", sentence).strip()
         if _UNDERTAKING.search(clean):
             used.add(i)
-            owner = speakers[i] or subject_of(clean)
+            named = _NAMED_SPEAKER.match(clean)
+            owner = speakers[i] or subject_of(clean) or (named.group("who") if named and re.search(
+                r"\b(?:he|she)\s+(?:would|could|will|shall)\b", clean) else None)
             yield "undertaking", _quote(clean), owner, speakers[i], find_deadline(clean), None
     for i, sentence in enumerate(sentences):
         clean = _ACTION.sub("", sentence).strip()
@@ -218,14 +285,29 @@ def _last_speaker(unit: str, current: str | None) -> str | None:
 
 
 def subject_of(sentence: str) -> str | None:
-    """Who a plan sentence names as doing it: "The FCO aims to ..." -> "FCO"; "We will" -> "We"."""
-    m = _SUBJECT.match(sentence)
-    if not m:
-        return None
-    subject = m.group("subj")
-    if subject in ("It", "This", "That", "There", "These", "They", "He", "She", "I", "Which", "All", "Data"):
-        return None
-    return find_owner(subject) or subject
+    """Who a plan sentence names as doing it: "The FCO aims to ..." -> "FCO"; "We will" -> "We"; also after an
+    opening phrase: "by April 2014, The National Archives will deliver ..." -> "National Archives"."""
+    for part in re.split(r"(?:^|,\s+|•\s*|;\s+)", sentence):
+        m = _SUBJECT.match(part)
+        if not m:
+            continue
+        subject = m.group("subj")
+        if subject in ("It", "This", "That", "There", "These", "They", "He", "She", "I", "Which", "All", "Data"):
+            return None
+        return find_owner(subject) or subject
+    return None
+
+
+def _usual_subject(chunks: Sequence[Chunk]) -> str | None:
+    """The organisation a paper most often says will act ("The UK government will ..."), when it does so at least
+    MIN_SUBJECT_COUNT times: the "we" of a plan whose author is not named on it."""
+    counts: dict[str, int] = {}
+    for chunk in chunks:
+        for sentence in split_sentences(chunk.text.replace("\n", " ")):
+            if " will " in sentence and (who := subject_of(sentence)) and who not in ("We", "Our"):
+                counts[who] = counts.get(who, 0) + 1
+    best = max(counts.items(), key=lambda kv: kv[1], default=None)
+    return best[0] if best and best[1] >= MIN_SUBJECT_COUNT else None
 
 
 def speaker_of(sentence: str) -> str | None:

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,7 +26,8 @@ from panelqa.errors import PanelqaError
 from panelqa.ingest.records import Chunk, Document
 from panelqa.settings import DEFAULT_BACKEND, DEFAULT_MODEL
 
-__all__ = ["Embedder", "load_embedder", "chunk_embedding_text", "embed_key", "BACKENDS", "onnx_model_path"]
+__all__ = ["Embedder", "load_embedder", "load_embedder_soon", "chunk_embedding_text", "embed_key", "BACKENDS",
+           "onnx_model_path"]
 
 log = logging.getLogger(__name__)
 
@@ -252,9 +254,26 @@ def default_backend() -> str:
     return DEFAULT_BACKEND
 
 
+_LOADING = threading.Lock()  # one load at a time: a second caller waits for the first and gets its model
+
+
 def load_embedder(model_name: str = DEFAULT_MODEL, backend: str | None = None) -> Embedder:
     """One model per process and backend: loading it takes seconds. backend None: the default one."""
-    return _load(model_name, backend or default_backend())
+    with _LOADING:
+        return _load(model_name, backend or default_backend())
+
+
+def load_embedder_soon(model_name: str = DEFAULT_MODEL, backend: str | None = None) -> None:
+    """Start loading the model on a thread and return. ONNX Runtime builds its session without holding the GIL,
+    so a cold query's imports and SQLite reads go on beside it, and its first embed finds the model loaded."""
+
+    def load() -> None:
+        try:
+            load_embedder(model_name, backend)
+        except Exception:  # the caller's own load_embedder raises it again, in the caller's thread
+            pass
+
+    threading.Thread(target=load, name="panelqa-model").start()  # not a daemon: exit waits for the load to end
 
 
 @lru_cache(maxsize=4)

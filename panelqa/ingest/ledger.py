@@ -19,13 +19,20 @@ from panelqa.ingest.records import Chunk, Document, Page
 from panelqa.text.dates import financial_year_of, find_financial_years
 from panelqa.text.money import Money, find_money
 from panelqa.text.sentences import split_sentences
+from panelqa.text.stopwords import STOP_WORDS
 from panelqa.vocab import SUMMED_KINDS, LedgerKind
 
 __all__ = ["LedgerRow", "extract_ledger", "link_grants", "classify", "find_recipient", "SUMMED_KINDS",
            "ledger_embedding_text"]
 
-LEDGER_VERSION = 2  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py
-MIN_PURPOSE_WORDS = 3  # a shorter purpose, or none after the amount, borrows the sentence before
+LEDGER_VERSION = 3  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
+# 3: purposes from the clause (table rows: label and column header), kinds from the clause (total, estimate),
+# a repeat is linked only when its purpose agrees; commitments.py: an action quotes the sentence naming its
+# subject, owners of "We will" and action logs, deadlines with the year from the paper's date
+MIN_PURPOSE_WORDS = 3  # a purpose needs this many content words, else the clause (or the sentence before) is used
+PURPOSE_LEAD_WORDS = 20  # a purpose read from the clause keeps this many words either side of the amount
+MAX_FUND_HEADING_WORDS = 8  # a longer "heading" naming a fund is a sentence the chunker took for one
+PURPOSE_KEY_WORDS = 2  # a restated grant's purpose agrees when these first content words share one
 
 _GIVEN_TO = r"(?:received|receives|receive|invested|invests|invest|secured|obtained|won|got|was awarded|" \
             r"were awarded|has been awarded|have been awarded|had been awarded|is awarded|are awarded|" \
@@ -56,35 +63,54 @@ _CLAUSE_BREAK = re.compile(r";\s*|,?\s+and\s+|,\s+|\s+while\s+|\s+whilst\s+")
 _FUND_HEADING = re.compile(r"\b(?:Fund|Funds|Grant|Grants|Funding)\b", re.I)
 _CONNECTOR = re.compile(r"^\s*(?:in total\s+|each\s+|per year\s+|a year\s+)?"
                         r"(?:towards|toward|into|on|in|for|to fund|to)\s+", re.I)
+_DANGLING = re.compile(r"(?:\s+(?:to|and|or|over|under|up to|from|of|for|the|a|an|at|by|with|in|on))+\s*$", re.I)
 _LEAD = re.compile(r"^\s*(?:•\s*|\(?[0-9ivx]{1,3}[.)]\s+|\[)+")
 _INTRO = re.compile(r"^(?:In|During|For|Over|Since|By|From)\b[^,]{0,60},\s*", re.I)
 
+# "Total: £887,954", "a total of £605,148", "Total budget; £1,524": the sum of rows stated elsewhere
+_TOTAL_LEAD = re.compile(r"\b(?:sub-?)?totals?\b(?:\s+(?:of|was|is|cost|costs|spend|value|amount|budget|benefits?|"
+                         r"funding|expenditure|income))*\s*(?:of|was|is|were|came to|:|=|-|–)?\s*(?:\(?£?k\)?)?\s*$"
+                         r"|\btotalling\s*$|\bin total(?: of)?\s*$|\bsum of\s*$", re.I)
 _KIND_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
     ("salary", re.compile(r"\bsalar|\bpay (?:scale|band|range|award)|\bpay grade\b|"
                           r"\bremuneration|\ballowances?\b|\bper hour\b|\bhourly rate\b", re.I),
      "a salary or pay rate, not a grant"),
     ("crime_value", re.compile(r"\bstolen\b|\btheft|\bfraud|\bscam|\bstreet value|\bseiz|\bconfiscat|"
-                               r"\blaunder|\bworth of (?:drugs|cannabis|cocaine)|\bvictims? (?:lost|were)|"
+                               r"\blaunder|\blosses\b|\bworth of (?:drugs|cannabis|cocaine)|\bvictims? (?:lost|were)|"
                                r"\bloss(?:es)? of\b|\bdamage (?:of|worth)|\bcost to (?:the )?victim", re.I),
      "money lost or seized in crime, not spending"),
+    ("spend", re.compile(r"\binvoices?\b|\b(?:resolved|agreed|approved|decided) to pay\b|\bpaid to\b|\bto pay\b|"
+                         r"\bpayments? (?:to|of|for)\b|\bfor payment\b|\bcheques?\b|\bexpenses\b|\bpurchas|\bbought\b|"
+                         r"\bcontract (?:with|to)\b",
+                         re.I), ""),
     ("saving", re.compile(r"\bsav(?:ed|ings?)\b|\befficienc|\bcuts?\b|\bover-?spend|\bunder-?spend|\bdeficit|"
-                          r"\bshortfall|\bfunding gap|\bpressures?\b", re.I),
+                          r"\bshortfall|\bfunding gap|\bpressures?\b|\bcost reductions?\b|"
+                          r"\breduced (?:cost|administration|burden)", re.I),
      "a saving, gap or variance, not spending"),
-    ("price", re.compile(r"\bfees?\b|\bcharged?\b|\bcharges\b|\bprices?\b|\bpriced\b|\btariff|\bsubscription|"
+    ("price", re.compile(r"\bcost per\b|\bfees?\b|\bcharged?\b|\bcharges\b|\bprices?\b|\bpriced\b|\btariff|\bsubscription|"
                          r"\bper (?:terminal|user|licence|year|month|unit|copy|head|person|night|day|item)\b",
                          re.I),
      "a price, fee or charge, not money paid out"),
     ("budget", re.compile(r"\bbudgets?\b|\bprecept|\breserves?\b|\bband d\b|\bcouncil tax|\bpot\b|"
                           r"\bamount of funding\b|\bfunding (?:of up to|available)|\bavailable\b|"
-                          r"\bsettlement\b|\bcapital programme|\bforecast|\bestimated? cost|\bnet revenue|"
-                          r"\bgrant funding will\b|\btotal (?:fund|funding|budget)", re.I),
+                          r"\bsettlement\b|\bcapital programme|\bforecast|\bestimated? cost|\bindicative\b|"
+                          r"\bgrant funding will\b|\btotal (?:fund|funding|budget)|\b(?:is|are) proposed\b|"
+                          r"\bbe allocated\b", re.I),
      "a budget or fund size, not a payment"),
+    ("estimate", re.compile(r"\bestimat|\bprojected\b|\bprojections?\b|\bvalued? (?:at|of)\b|\bworth\b|"
+                            r"\bGDP\b|\bgross value|\bbenefits? (?:of|worth|to)\b|\beconomic (?:value|benefit|impact)|"
+                            r"\bcould (?:generate|be worth|add)|\bwould (?:generate|add)|\bgenerat(?:e|es|ed|ing)\b|"
+                            r"\bincrease to\b|"
+                            r"\bgrow to\b|\brevenue of\b|\bturnover", re.I),
+     "an estimate or valuation, not a payment"),
     ("grant", re.compile(r"\binvest|\breceiv|\bawarded|\bgrants?\b|\bfunded\b|\bfunding\b|\bgranted\b|"
                          r"\ballocat|\bcontribut|\bdonat|\bcommissioned\b|\bsecured\b|\bprovided\b|\bfund\b",
                          re.I), ""),
     ("spend", re.compile(r"\bspen[dt]|\bcosts?\b|\bcosting\b|\bpaid\b|\bpayments?\b|\bpurchas|\bexpenditure|"
                          r"\bcontract|\bprocure|\binvoice|\bbought\b", re.I), ""),
 )
+_BY_ABOUT = re.compile(r"\bby\s+(?:over|more than|almost|nearly|around|about)\s*$", re.I)  # "increased by over £230m"
+_RANGE_LEAD = re.compile(r"\b(?:ranges?|ranged|ranging|vary|varies|varying)\s+(?:from|between)\s*$", re.I)
 _THRESHOLD_AFTER = re.compile(r"\s*(?:\+|(?:and|or)\s+(?:over|above|more|upwards|less|under|below)\b)", re.I)
 _THRESHOLD = re.compile(r"(?:[>≥<≤]|\bover|\babove|\bunder|\bbelow|\bup to|\bless than|\bmore than|"
                         r"\bexceeding|\bin excess of|\bat least|\bat most|\bmaximum(?: of)?|"
@@ -161,24 +187,40 @@ def extract_ledger(doc: Document, pages: Sequence[Page], chunks: Sequence[Chunk]
                     at = unit_at + sentence_at + money.start
                     if chunk.heading_path not in sections:
                         sections[chunk.heading_path] = _full_heading(_section(chunk.heading_path), pages)
+                    cell = _table_cell(unit, sentence_at + money.start) if chunk.kind == "table" else None
                     rows.append(_row(doc, chunk, lines.page_of(at), sentence, money, sentences[:i],
-                                     context_fy, at, sections[chunk.heading_path]))
+                                     context_fy, at, sections[chunk.heading_path], cell))
     return link_grants(rows)
 
 
 def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, before: list[str],
-         context_fy: str | None, at: int, section: str | None) -> LedgerRow:
+         context_fy: str | None, at: int, section: str | None,
+         cell: tuple[str, str] | None = None) -> LedgerRow:
     clause, start = _clause(sentence, money)
     lead = clause[:start]
     rest = clause[start + len(money.text):]
     recipient, funder, purpose = find_recipient(lead, rest)
     flag = ""
     ends_clause = not _tidy(rest) and recipient is None  # "The amount of funding involved was £400,000."
-    if ends_clause or len(re.findall(r"[A-Za-z]{3,}", purpose)) < MIN_PURPOSE_WORDS:
+    if cell is not None and cell[0] and not _usable(rest):
+        # a table row: "Transport: Outturn 2025/26, £61,605k", the row's label and the amount's column
+        purpose = f"{cell[0]}: {cell[1]}, {money.text}" if cell[1] and cell[1] != cell[0] else cell[0]
+        recipient = None
+    elif ends_clause or not _usable(purpose) or not _CONNECTOR.match(rest):
+        # the words after the amount say what it is for only when they start "towards", "for", "to", ...;
+        # otherwise the clause itself does: "the net revenue was estimated at £2 million - significantly short"
         earlier = next((s for s in reversed(before) if re.search(r"\bfund|\bgrant", s, re.I)), None)
-        if earlier:
+        wide = lead if _usable(lead) else _since_last_amount(sentence, money)
+        whole = _clause_purpose(wide, money, rest)
+        if earlier and (ends_clause or not _usable(whole)):
             purpose = _tidy(_LEAD.sub("", earlier))
             flag = "purpose taken from the sentence before"
+        elif _usable(whole) and (_usable(wide) or not _usable(purpose)):
+            purpose = whole
+        elif not _usable(purpose):
+            whole_sentence = _tidy(_LEAD.sub("", sentence))
+            purpose = whole_sentence if _usable(whole_sentence) else whole
+    purpose = _DANGLING.sub("", purpose)
     funder_source = "sentence" if funder else None
     if funder is None:
         funder = _funder_from_text(sentence) or None
@@ -186,7 +228,7 @@ def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, be
     if funder is None:
         funder = _funder_from_headings(chunk.heading_path)
         funder_source = "heading" if funder else None
-    kind, reason = classify(sentence, money, lead, rest)
+    kind, reason = classify(sentence, money, lead, rest, label=f"{cell[0]} {cell[1]}" if cell else "")
     if _THOUSANDS.search(clause) and not _MULTIPLIED.search(money.text):
         money = replace(money, pence=money.pence * 1000,
                         high_pence=money.high_pence * 1000 if money.high_pence else None)
@@ -200,6 +242,53 @@ def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, be
         chunk_id=chunk.chunk_id, meeting_date=doc.meeting_date.value if doc.meeting_date else None,
         financial_year=fy, financial_year_source=fy_source, amount_high_pence=money.high_pence,
         flag="; ".join(x for x in (reason, flag) if x), grant_id=row_id)
+
+
+def _usable(purpose: str) -> bool:
+    """A purpose says what the money is for: at least MIN_PURPOSE_WORDS words that are not function words or
+    units ("6 to 10", ")", "a year", "per annum", "or over" are not purposes)."""
+    return len(_content_words(purpose)) >= MIN_PURPOSE_WORDS
+
+
+_UNIT_WORDS = frozenset("per annum year years month months week weeks day days each total approximately around "
+                        "including included plus excluding vat pence nearest pound pounds per cent now".split())
+
+
+def _content_words(text: str) -> list[str]:
+    words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]{2,}", text)]
+    return [w for w in words if w not in STOP_WORDS and w not in _UNIT_WORDS]
+
+
+def _clause_purpose(lead: str, money: Money, rest: str) -> str:
+    """The amount's clause in the paper's words, when the words after it say too little: "Invoice received
+    from G & AM Johnston for grass cutting £720.00"."""
+    lead = _INTRO.sub("", _LEAD.sub("", re.split(r"(?<=[.:;])\s+", lead)[-1]))
+    rest = re.split(r"[.;]\s|[.;]$", rest)[0]
+    lead_words, rest_words = lead.split(), rest.split()
+    lead = " ".join(lead_words[-PURPOSE_LEAD_WORDS:])
+    rest = " ".join(rest_words[:PURPOSE_LEAD_WORDS])
+    return _tidy(f"{lead} {money.text}{'' if rest[:1] in ',;:)' else ' '}{rest}")
+
+
+def _since_last_amount(sentence: str, money: Money) -> str:
+    """The words of the sentence between the amount before this one (or the start) and this one."""
+    ends = [m.end for m in find_money(sentence) if m.end <= money.start]
+    return sentence[ends[-1] if ends else 0:money.start]
+
+
+def _table_cell(unit: str, offset: int) -> tuple[str, str]:
+    """(row label, column header) of the table cell at `offset` of a row read as "Header: value; ..." cells."""
+    cells, at = [], 0
+    for part in unit.split("; "):
+        cells.append((at, part))
+        at += len(part) + 2
+    mine = next((c for a, c in reversed(cells) if a <= offset), cells[0][1])
+    name = mine.split(": ", 1)[0].strip() if ": " in mine else ""
+    label = next((c.split(": ", 1)[1] if ": " in c else c for _, c in cells if not find_money(c)), "")
+    label = _tidy(label)
+    if len(label.split()) > 12:
+        label = " ".join(label.split()[:12]) + " ..."
+    return label, _tidy(name)
 
 
 def _units(chunk: Chunk) -> list[str]:
@@ -253,8 +342,11 @@ def find_recipient(lead: str, rest: str) -> tuple[str | None, str | None, str]:
 
 
 def _clean_name(name: str) -> str | None:
+    name = name.split(", ")[-1]  # "Through the ... programme, we" names "we"
+    if re.fullmatch(r"(?:we|it|they|this|which|that|he|she|there|you|I)", name.strip(" ,;:-–"), re.I):
+        return None
     name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(" ,;:-–"), flags=re.I)
-    name = re.sub(r"\s+(?:has|have|had|also|then|now|have also|has also)$", "", name)
+    name = re.sub(r"\s+(?:has|have|had|also|then|now|have also|has also|and|or)$", "", name)
     return name or None
 
 
@@ -273,6 +365,8 @@ def _funder_from_headings(path: tuple[str, ...]) -> str | None:
             name = re.sub(r"\s*\(.*$", "", heading)  # "(inc. funds allocated through ...)"
             name = re.sub(r"\s+(?:Initiatives?|Awards?|Projects?|Allocations?|Schemes?)\s*:?$", "", name,
                           flags=re.I)
+            if len(name.split()) > MAX_FUND_HEADING_WORDS or re.match(r"^\W*\d", name):
+                continue  # "60. The MCA Committee decision ... funding allocations" is a paragraph, not a fund
             return _tidy(name) or None
     return None
 
@@ -304,16 +398,32 @@ def _full_heading(section: str | None, pages: Sequence[Page]) -> str | None:
     return section
 
 
-def classify(sentence: str, money: Money, lead: str = "", rest: str = "") -> tuple[str, str]:
-    """(kind, reason it is not summed): grants and spending count; ranges, thresholds and the rest do not."""
-    if money.is_range:
+def classify(sentence: str, money: Money, lead: str = "", rest: str = "", label: str = "") -> tuple[str, str]:
+    """(kind, reason it is not summed): grants and spending count; ranges, thresholds, totals and the rest do not.
+
+    The words of the amount's own clause (lead, rest; a table row's label and column) decide first, the
+    sentence's only when they say nothing: "Invoice received ... £720" is spending, though "received" is a
+    grant's word, and "the hourly rate was increased" elsewhere in a sentence is not this amount's salary.
+    """
+    if money.is_range or _RANGE_LEAD.search(lead):
         return "range", "a range, not one amount"
-    if _THRESHOLD.search(lead) or _THRESHOLD_AFTER.match(rest):
+    if (_THRESHOLD.search(lead) and not _BY_ABOUT.search(lead)) or _THRESHOLD_AFTER.match(rest):
         return "threshold", "a threshold or limit, not a payment"
-    for kind, pattern, reason in _KIND_RULES:
-        if pattern.search(sentence):
-            return kind, reason
+    if _TOTAL_LEAD.search(lead) or re.search(r"\b(?:sub-?)?totals?\b", label, re.I):
+        return "total", "a total of amounts stated elsewhere, not one more payment"
+    own = f"{label} {_near(lead, rest)}"
+    for text in (own, sentence):
+        for kind, pattern, reason in _KIND_RULES:
+            if pattern.search(text):
+                return kind, reason
     return "other", "not clearly a grant or spending"
+
+
+def _near(lead: str, rest: str) -> str:
+    """The words next to an amount: the lead back to its last clause break and the rest to its first."""
+    lead = re.split(r"[.;:]\s|,\s+(?=[A-Z])", lead)[-1]
+    rest = re.split(r"[.;]\s|[.;]$", rest)[0]
+    return f"{lead} £ {rest}"
 
 
 def _context_fy(chunk: Chunk, current: str | None) -> str | None:
@@ -347,17 +457,33 @@ def recipient_key(recipient: str | None) -> str:
 
 
 def link_grants(rows: Sequence[LedgerRow]) -> tuple[LedgerRow, ...]:
-    """Rows of one paper with the same recipient and amount become one grant (the first row's id)."""
-    first: dict[tuple[str, str, int], LedgerRow] = {}
+    """Rows of one paper with the same recipient, amount and purpose become one grant (the first row's id).
+
+    Purposes agree when the first PURPOSE_KEY_WORDS content words share one: Oxfordshire CSP's "Youth Justice
+    Services" and "Youth Offending Service" are one grant stated twice; Milton Keynes CSP's £40,000 for a "Drug
+    and Alcohol Intervention Service" and £40,000 for a "Domestic Abuse Intervention Service" are two.
+    """
+    first: dict[tuple[str, str, int], list[LedgerRow]] = {}
     out: list[LedgerRow] = []
     for row in rows:
         if row.recipient is None or not row.summed:
             out.append(row)
             continue
-        key = (row.doc_id, recipient_key(row.recipient), row.amount_pence)
-        if key not in first:
-            first[key] = row
+        earlier = first.setdefault((row.doc_id, recipient_key(row.recipient), row.amount_pence), [])
+        same = next((r for r in earlier if _same_purpose(r.purpose, row.purpose)), None)
+        if same is None:
+            earlier.append(row)
             out.append(row)
             continue
-        out.append(replace(row, grant_id=first[key].grant_id))
+        out.append(replace(row, grant_id=same.grant_id))
     return tuple(out)
+
+
+def _same_purpose(a: str, b: str) -> bool:
+    key_a, key_b = (_purpose_key(p) for p in (a, b))
+    return not key_a or not key_b or bool(key_a & key_b)
+
+
+def _purpose_key(purpose: str) -> set[str]:
+    words = [w for w in _content_words(purpose) if w not in ("their", "towards", "the", "our")]
+    return {w.rstrip("s") for w in words[:PURPOSE_KEY_WORDS]}

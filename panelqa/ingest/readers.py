@@ -4,6 +4,11 @@ A reader over its time on a page or a file is stopped and its file reported "too
 fails to allocate (an address-space limit set in the reader itself); one that crashes or is killed by the kernel
 becomes a "failed" report. Either way a fresh reader takes the next file. Readers die with the ingest
 (PR_SET_PDEATHSIG on Linux), so a killed ingest leaves none behind.
+
+The readers are driven by a thread of the ingest, not by the loop that consumes their results: while the ingest
+embeds one batch, the readers go on with the next files (handed out up to LOOKAHEAD_FILES ahead) and a reader
+over its time is stopped on time. Driven from the consumer, readers sat idle through every embedding call, and
+reading and embedding ran one after the other (corpus-dev: 74 s of a 224 s ingest spent waiting for readers).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,8 +32,11 @@ __all__ = ["read_all", "ReaderFailed", "reader_setup", "LOOKAHEAD_FILES"]
 log = logging.getLogger(__name__)
 
 MP_CONTEXT = "spawn"  # a reader starts clean: not a copy of an ingest holding the model, its threads and memory
-LOOKAHEAD_FILES = 4  # files handed out past the one the ingest waits for, so a slow file never idles the rest
-WORKER_NICENESS = 10  # readers yield the CPU to embedding, which is the longer stage; they use what it leaves
+LOOKAHEAD_FILES = 12  # files read past the one the ingest waits for: more than one embedding batch (~9 files of
+# corpus-dev), so readers stay busy through it; each waiting result is one file's pages and chunks in memory
+# Readers run at the ingest's own priority: LOOKAHEAD_FILES already keeps them from crowding out embedding, and a
+# lowered priority (nice 10, before) starved them whenever the machine was busy (corpus-pcp-dev at load 20, in one
+# run beside each other: 179 s wall with 96 s waiting for readers at nice 10, 97 s with 5 s at the same priority).
 STOP_GRACE_S = 5.0  # a reader asked to stop at the end is killed if it has not exited by then
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -57,20 +66,82 @@ def read_all(jobs: Sequence[tuple], read: Callable, workers: int, limits: ReadLi
     a ReaderFailed. next_ready says job n + 1's result is already here, so the caller can batch without waiting."""
     if not jobs:
         return
-    ctx = multiprocessing.get_context(MP_CONTEXT)
-    pool = _Pool(ctx, read, limits, min(workers, len(jobs)))
+    feeder = _Feeder(jobs, read, workers, limits)
     try:
-        results: dict[int, object] = {}
-        handed = 0
         for n in range(len(jobs)):
-            while n not in results:
-                while handed < len(jobs) and handed <= n + LOOKAHEAD_FILES and pool.idle():
-                    pool.hand(handed, jobs[handed])
-                    handed += 1
-                results.update(pool.collect())
-            yield n, results.pop(n), (n + 1) in results
+            result, next_ready = feeder.take(n)
+            yield n, result, next_ready
     finally:
-        pool.close()
+        feeder.stop()
+
+
+class _Feeder:
+    """A thread that hands files to the readers and collects their results, whatever the consumer is doing."""
+
+    def __init__(self, jobs: Sequence[tuple], read: Callable, workers: int, limits: ReadLimits):
+        self.jobs, self.read, self.workers, self.limits = jobs, read, workers, limits
+        self.results: dict[int, object] = {}
+        self.wanted = 0  # the job the consumer waits for: files are handed out up to LOOKAHEAD_FILES past it
+        self.error: BaseException | None = None
+        self.stopping = False
+        self.done = threading.Condition()
+        self._wake_r, self._wake_w = os.pipe()  # a byte here wakes the thread from waiting on the readers
+        os.set_blocking(self._wake_w, False)
+        self.thread = threading.Thread(target=self._run, name="panelqa-readers", daemon=True)
+        self.thread.start()
+
+    def take(self, n: int) -> tuple[object, bool]:
+        with self.done:
+            self.wanted = n
+            self._wake()
+            while n not in self.results and self.error is None and self.thread.is_alive():
+                self.done.wait()
+            if n not in self.results:
+                raise self.error or RuntimeError("the reader thread stopped before its last file")
+            return self.results.pop(n), (n + 1) in self.results
+
+    def stop(self) -> None:
+        with self.done:
+            self.stopping = True
+            self._wake()
+        self.thread.join()
+        os.close(self._wake_r)
+        os.close(self._wake_w)
+
+    def _wake(self) -> None:
+        try:
+            os.write(self._wake_w, b"x")
+        except BlockingIOError:  # the pipe is full of wake-ups already
+            pass
+
+    def _run(self) -> None:
+        # The readers are started here, so they die with this thread (PR_SET_PDEATHSIG follows the thread that
+        # started a child), which lives until every reader is stopped.
+        pool = None
+        try:
+            pool = _Pool(multiprocessing.get_context(MP_CONTEXT), self.read, self.limits,
+                         min(self.workers, len(self.jobs)))
+            handed = 0
+            while True:
+                with self.done:
+                    if self.stopping or (handed == len(self.jobs) and not pool.busy()):
+                        return
+                    wanted = self.wanted
+                while handed < len(self.jobs) and handed <= wanted + LOOKAHEAD_FILES and pool.idle():
+                    pool.hand(handed, self.jobs[handed])
+                    handed += 1
+                finished = pool.collect(wake=self._wake_r)
+                if finished:
+                    with self.done:
+                        self.results.update(finished)
+                        self.done.notify_all()
+        except BaseException as exc:  # a bug here: handed to the consumer, which raises it
+            self.error = exc
+        finally:
+            if pool is not None:
+                pool.close()
+            with self.done:
+                self.done.notify_all()
 
 
 class _Pool:
@@ -89,6 +160,9 @@ class _Pool:
     def idle(self) -> bool:
         return any(r.job is None for r in self.readers)
 
+    def busy(self) -> bool:
+        return any(r.job is not None for r in self.readers)
+
     def hand(self, n: int, job: tuple) -> None:
         reader = next(r for r in self.readers if r.job is None)
         reader.job, reader.started, reader.page, reader.pages = n, time.monotonic(), 0, 0
@@ -98,11 +172,15 @@ class _Pool:
             self._replace(reader, kill=True)
             self.hand(n, job)
 
-    def collect(self) -> dict[int, object]:
-        """Wait for one result or overrun at least; return what finished, replacing readers that were lost."""
+    def collect(self, wake: int) -> dict[int, object]:
+        """Wait for a result, an overrun or a byte on the wake pipe; return what finished, replacing readers
+        that were lost."""
         done: dict[int, object] = {}
         busy = [r for r in self.readers if r.job is not None]
-        ready = wait([r.pipe for r in busy] + [r.process.sentinel for r in busy], timeout=self._next_deadline(busy))
+        ready = wait([r.pipe for r in busy] + [r.process.sentinel for r in busy] + [wake],
+                     timeout=self._next_deadline(busy))
+        if wake in ready:
+            os.read(wake, 4096)
         for reader in busy:
             if reader.pipe in ready or reader.process.sentinel in ready:
                 self._drain(reader, done)
@@ -130,7 +208,9 @@ class _Pool:
             done[reader.job] = ReaderFailed(self._death(reader))
             self._replace(reader, kill=False)
 
-    def _next_deadline(self, busy: list[_Reader]) -> float:
+    def _next_deadline(self, busy: list[_Reader]) -> float | None:
+        if not busy:
+            return None  # nothing to watch: wait for the consumer to make room
         now = time.monotonic()
         soonest = min(min(r.started + self.limits.max_file_s,
                           r.page_started + self.limits.max_page_s if r.page else float("inf")) for r in busy)
@@ -189,13 +269,9 @@ class _Pool:
 
 
 def reader_setup(limits: ReadLimits, parent_pid: int | None = None) -> None:
-    """Run first in a reader: die with the ingest, take no more memory than allowed, yield the CPU to embedding."""
+    """Run first in a reader: die with the ingest, take no more memory than allowed."""
     _die_with_parent(parent_pid)
     _limit_memory(limits.max_reader_mb)
-    try:
-        os.nice(WORKER_NICENESS)
-    except OSError:  # not permitted here: readers then share the CPU evenly, which is only slower
-        pass
 
 
 def _reader_main(conn: Connection, read: Callable, limits: ReadLimits, parent_pid: int) -> None:

@@ -62,7 +62,9 @@ class BatchReport:
     index_dir: str
     files: tuple[FileReport, ...]
     elapsed_s: float
-    stage_s: dict = field(default_factory=dict)  # seconds per stage: extract, ocr, chunk (and describe), embed, store
+    # seconds per stage: extract, ocr, chunk (and describe) summed over the readers; embed, store, hash in the
+    # ingest; wait: the ingest waiting for a reader's next file (reading not overlapped with embedding)
+    stage_s: dict = field(default_factory=dict)
     embedded: int = 0  # texts embedded in this run
     reused: int = 0  # texts whose embedding the index already held
     repaired: str = ""  # why vectors.faiss and the manifest were rewritten although no paper changed
@@ -217,8 +219,11 @@ def _run_batch(batch: _Batch, found: FoundFiles, paths, prune: bool, workers: in
     files = list(found.files)
     ocr = replace(find_tesseract(), cache_db=str(batch.store.db_path))
     plan = batch.plan(files, ocr_available=ocr.tesseract is not None)
+    waited = time.perf_counter()
     for prepared, item, next_ready in _prepare_all(plan, workers, batch.settings.limits, ocr):
+        batch.stage["wait"] += time.perf_counter() - waited
         batch.add(prepared, item, next_ready)
+        waited = time.perf_counter()
     batch.flush()
     if prune:
         batch.prune(files, [Path(p) for p in paths])
@@ -247,7 +252,8 @@ class _Batch:
         self.on_file = on_file
         self.reports: list[FileReport] = []
         self.pending: list[tuple[Prepared, Planned]] = []
-        self.stage = {"extract": 0.0, "ocr": 0.0, "chunk": 0.0, "embed": 0.0, "store": 0.0, "hash": 0.0}
+        self.stage = {"extract": 0.0, "ocr": 0.0, "chunk": 0.0, "embed": 0.0, "store": 0.0, "hash": 0.0,
+                      "wait": 0.0}
         self.embedded = self.reused = 0
         self.repaired = ""
 

@@ -24,18 +24,21 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from panelqa.errors import IndexDamaged, IndexMismatch, PanelqaError, index_damaged
-from panelqa.ingest.commitments import CommitmentRow
 from panelqa.ingest.ledger import LedgerRow
 from panelqa.ingest.records import Chunk, Document, Fact, Page
 from panelqa.ingest.vectors import build_index
-from panelqa.ingest.versions import CURRENT_BUILD, BuildVersions
+
+if TYPE_CHECKING:  # the commitment rules and the build versions (chunker, extractor) load only where used:
+    # a query reads none of them, and importing them is a tenth of a cold "panelqa ask"
+    from panelqa.ingest.commitments import CommitmentRow
 
 __all__ = ["Store", "StoredDocument", "OcrCache", "IndexIdentity", "index_identity", "index_backend", "check_model",
-           "vectors_problem", "read_faiss", "damaged",
+           "vectors_problem", "read_faiss", "load_faiss", "damaged",
            "SCHEMA_VERSION", "DB_NAME", "FAISS_NAME", "MANIFEST_NAME"]
 
 log = logging.getLogger(__name__)
@@ -390,7 +393,7 @@ class Store:
                                   (cur.lastrowid, title, chunk.heading, chunk.text))
             self._write_ledger(ledger, ledger_vectors)
             self._write_commitments(commitments, commitment_vectors)
-            build = CURRENT_BUILD
+            build = _current_build()
             pending = sum(1 for p in pages if p.ocr and p.ocr.status == "unavailable")
             self.conn.execute("INSERT OR REPLACE INTO builds VALUES (?,?,?,?,?,?)",
                               (doc.doc_id, build.extractor, build.chunker, build.ledger, ledger_error, pending))
@@ -418,7 +421,9 @@ class Store:
         """Why an indexed document must be read again, or None when the current code built all of it.
         ocr_available: Tesseract is installed now, so scanned pages left unread when it was not are read."""
         row = self.conn.execute("SELECT * FROM builds WHERE doc_id = ?", (doc_id,)).fetchone()
-        if row is None or BuildVersions(row["extractor"], row["chunker"], row["ledger"]) != CURRENT_BUILD:
+        from panelqa.ingest.versions import BuildVersions
+
+        if row is None or BuildVersions(row["extractor"], row["chunker"], row["ledger"]) != _current_build():
             return "built by older panelqa"
         if row["ledger_error"]:
             return "ledger and commitments not extracted last time; trying again"
@@ -511,12 +516,13 @@ class Store:
         self.set_identity(IndexIdentity(model_name, backend, dim))
         generation = self.generation()
         index = self.build_faiss(dim)
+        build = _current_build()
         data = faiss.serialize_index(index).tobytes()
         _atomic_write(self.index_dir / FAISS_NAME, data)
         manifest = {"generation": generation, "faiss_bytes": len(data), "faiss_sha256": hashlib.sha256(data).hexdigest(),
                     "schema_version": SCHEMA_VERSION, "model": model_name, "backend": backend, "dim": dim,
-                    "build": {"extractor": CURRENT_BUILD.extractor, "chunker": CURRENT_BUILD.chunker,
-                              "ledger": CURRENT_BUILD.ledger}, "chunk_count": int(index.ntotal),
+                    "build": {"extractor": build.extractor, "chunker": build.chunker,
+                              "ledger": build.ledger}, "chunk_count": int(index.ntotal),
                     "written_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
         _atomic_write(self.index_dir / MANIFEST_NAME, json.dumps(manifest, indent=2).encode())
 
@@ -559,6 +565,8 @@ class Store:
 
     def commitment_rows(self) -> list[tuple[CommitmentRow, str]]:
         """Every commitment with its paper's file name, in paper order; [] before the tracker."""
+        from panelqa.ingest.commitments import CommitmentRow
+
         columns = ", ".join("c." + f.name for f in fields(CommitmentRow))
         sql = (f"SELECT {columns}, d.file_name FROM commitments c JOIN documents d USING (doc_id) "
                "ORDER BY d.meeting_date IS NULL, d.meeting_date, d.file_name, c.id")
@@ -584,10 +592,20 @@ class Store:
         sql = "SELECT doc_id, file_name, meeting_date, financial_years FROM documents"
         return {r[0]: (r[1], r[2], json.loads(r[3])) for r in self._read(sql)}
 
-    def chunk_passages(self) -> list[tuple[str, int, str, np.ndarray]]:
-        """(doc_id, first page, text, embedding) of every chunk, in id order."""
-        rows = self._read("SELECT doc_id, page_start, text, embedding FROM chunks ORDER BY id")
-        return [(r[0], r[1], r[2], np.frombuffer(r[3], dtype=np.float32)) for r in rows]
+    def chunk_passages(self, rowids: Sequence[int]) -> dict[int, tuple[str, int, str, np.ndarray]]:
+        """chunks.id -> (doc_id, first page, text, embedding) of these chunks (never all: 1.5 KB each)."""
+        out: dict[int, tuple[str, int, str, np.ndarray]] = {}
+        for start in range(0, len(rowids), 500):
+            part = list(rowids[start:start + 500])
+            for r in self._read("SELECT id, doc_id, page_start, text, embedding FROM chunks "
+                                f"WHERE id IN ({','.join('?' * len(part))})", part):
+                out[r[0]] = (r[1], r[2], r[3], np.frombuffer(r[4], dtype=np.float32))
+        return out
+
+    def page_rows(self, doc_id: str) -> list[tuple[int, float, float, str, str]]:
+        """(page, width, height, text, words as stored JSON) of a document's pages, in page order."""
+        return [tuple(r) for r in self._read("SELECT page, width, height, text, words FROM pages WHERE doc_id = ? "
+                                             "ORDER BY page", (doc_id,))]
 
     def chunk_texts(self, like: str | None = None) -> list[str]:
         """The text of every chunk (or of those matching a LIKE pattern), in id order."""
@@ -707,6 +725,21 @@ def _sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def load_faiss(store: Store, dim: int):
+    """The FAISS index of a store's chunks: vectors.faiss when it matches the database, else rebuilt in memory
+    from the stored embeddings (logged; the next panelqa ingest rewrites the file)."""
+    size = store.chunk_count()
+    problem = vectors_problem(store.index_dir, store.generation(), size)
+    if problem is None:
+        index = read_faiss(store.index_dir)
+        if index is not None and index.ntotal == size:
+            return index
+        problem = f"{FAISS_NAME} is damaged"
+    log.warning("%s/: %s; searching with vectors rebuilt in memory from the database until the next "
+                "panelqa ingest rewrites the file", store.index_dir, problem)
+    return store.build_faiss(dim)
+
+
 def read_faiss(index_dir: Path):
     """vectors.faiss, if its bytes are the ones the manifest records; None when they are not."""
     import faiss
@@ -813,3 +846,9 @@ def _atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _current_build():
+    from panelqa.ingest.versions import CURRENT_BUILD
+
+    return CURRENT_BUILD

@@ -157,4 +157,4 @@ def _commitments(index: SearchIndex, matter: str, stems: set[str], docs: set[str
             and _names(row.text + " " + (row.section or ""), matter, stems)]
     if not rows:
         return ()
-    return tuple(with_follow_ups(index.store, rows))
+    return tuple(with_follow_ups(index.store, rows, index.faiss))

@@ -9,6 +9,8 @@ from panelqa.search.records import Hit, Query
 
 DEFAULT_CANDIDATES = 100
 FILTERED_NPROBE_FACTOR = 4
+SEARCH_THREADS = 1  # one query is searched on one thread: with two, OpenMP's threads wait on each other when the
+# machine is busy (20,000 vectors at load average 21: p50 131 ms on 2 threads, 23 ms on 1; bench/scale.py)
 
 
 def retrieve(index: SearchIndex, query: Query, k: int, allowed: set[int] | None = None,
@@ -28,5 +30,10 @@ def retrieve(index: SearchIndex, query: Query, k: int, allowed: set[int] | None 
             params = faiss.SearchParametersIVF(sel=selector, nprobe=min(nlist, FILTERED_NPROBE_FACTOR * index.faiss.nprobe))
         else:
             params = faiss.SearchParameters(sel=selector)
-    scores, ids = index.faiss.search(q, k, params=params) if params else index.faiss.search(q, k)
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(SEARCH_THREADS)  # OpenMP keeps this per calling thread: other searches keep theirs
+    try:
+        scores, ids = index.faiss.search(q, k, params=params) if params else index.faiss.search(q, k)
+    finally:
+        faiss.omp_set_num_threads(threads)
     return [Hit(int(i), float(s), n + 1) for n, (i, s) in enumerate(zip(ids[0], scores[0], strict=True)) if i >= 0]

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from panelqa.errors import NoIndex
-from panelqa.ingest.embed import Embedder, load_embedder
+from panelqa.ingest.embed import Embedder, load_embedder, load_embedder_soon
 from panelqa.ingest.items import names_item
 from panelqa.ingest.records import Document
 from panelqa.ingest.store import (
@@ -22,8 +22,7 @@ from panelqa.ingest.store import (
     Store,
     check_model,
     index_identity,
-    read_faiss,
-    vectors_problem,
+    load_faiss,
 )
 from panelqa.search.records import Query
 from panelqa.text.dates import financial_year_overlaps
@@ -65,7 +64,12 @@ class SearchIndex:
         self.store.snapshot()  # one committed state for every read of this index, whatever a writer does
         self.lock = threading.Lock()
         self.documents: dict[str, Document] = {s.document.doc_id: s.document for s in self.store.documents()}
-        self.chunk_doc: dict[int, str] = self.store.chunk_map()
+        by_doc: dict[str, list[int]] = {}
+        for rowid, doc_id in self.store.chunk_map().items():
+            by_doc.setdefault(doc_id, []).append(rowid)
+        self.doc_chunks: dict[str, tuple[int, ...]] = {d: tuple(ids) for d, ids in by_doc.items()}  # a window is
+        # a set of papers: its chunks are gathered paper by paper, not by a pass over every chunk (1M at scale)
+        self._size = sum(len(ids) for ids in self.doc_chunks.values())
         self.ocr_pages: dict[tuple[str, int], float] = self.store.ocr_confidences()
         self.bodies = tuple(sorted({d.body.value for d in self.documents.values() if d.body}))
         self._embedder = embedder
@@ -84,9 +88,15 @@ class SearchIndex:
             self._embedder = load_embedder(self.model_name, self.backend)  # queries as the index was embedded
         return self._embedder
 
+    def load_model_soon(self) -> None:
+        """Load the query model on a thread while the caller goes on, for a caller about to ask (a cold
+        `panelqa ask`: the model loads beside the imports and reads before the first embedding)."""
+        if self._embedder is None:
+            load_embedder_soon(self.model_name, self.backend)
+
     @property
     def size(self) -> int:
-        return len(self.chunk_doc)
+        return self._size
 
     @property
     def faiss(self):
@@ -95,15 +105,7 @@ class SearchIndex:
         return self._faiss
 
     def _load_faiss(self):
-        problem = vectors_problem(self.index_dir, self.store.generation(), self.size)
-        if problem is None:
-            index = read_faiss(self.index_dir)
-            if index is not None and index.ntotal == self.size:
-                return index
-            problem = f"{FAISS_NAME} is damaged"
-        log.warning("%s/: %s; searching with vectors rebuilt in memory from the database until the next "
-                    "panelqa ingest rewrites the file", self.index_dir, problem)
-        return self.store.build_faiss(self.dim or self.embedder.dim)
+        return load_faiss(self.store, self.dim or self.embedder.dim)
 
     @property
     def vocab(self) -> list[str]:
@@ -170,8 +172,8 @@ class SearchIndex:
         """Chunk ids inside the query's window, or None when nothing narrows it."""
         if not query.filtered:
             return None
-        docs = {d for d, doc in self.documents.items() if doc_matches(doc, query)}
-        allowed = {rowid for rowid, d in self.chunk_doc.items() if d in docs}
+        allowed = {rowid for d, doc in self.documents.items() if doc_matches(doc, query)
+                   for rowid in self.doc_chunks.get(d, ())}
         return allowed & self.item_chunks(query.item) if query.item else allowed
 
     def chunk_rows(self, rowids: list[int]) -> dict[int, ChunkRow]:

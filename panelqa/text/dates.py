@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["MONTHS", "MONTH_NAMES", "find_dates", "date_from_file_name", "FinancialYear",
+__all__ = ["MONTHS", "MONTH_NAMES", "find_dates", "with_year", "date_from_file_name", "FinancialYear",
            "find_financial_years", "financial_year_of", "financial_year_range", "financial_year_overlaps"]
 
 MONTHS = {m: i for i, m in enumerate(
@@ -27,6 +27,23 @@ _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 # "2017/18", "2020-21", "2020 – 21", "2017/2018", "17/18"; never part of a longer number or a date "1/4/2017"
 _FY = re.compile(r"(?<![\d/])(?:(20\d\d|19\d\d)\s*[/\-–]\s*(\d{2}|\d{4})|(\d{2})/(\d{2}))(?![\d/])")
 _FIRST_YEAR, _LAST_YEAR = 1990, 2100
+
+
+_MONTH_NO_YEAR = re.compile(rf"\b(?P<month>{MONTH_NAMES})\b(?!,?\s+\d{{4}})(?!\s*/)", re.I)
+
+
+def with_year(text: str, paper_date: date | None) -> str:
+    """A month named without its year gets the year of the first such month on or after the paper's date:
+    "by March" in a paper of January 2019 -> "by March 2019"; in one of November 2018 -> "by March 2019"."""
+    if paper_date is None:
+        return text
+
+    def year_of(m: re.Match) -> str:
+        month = MONTHS[m.group("month").lower()]
+        year = paper_date.year + (1 if month < paper_date.month else 0)
+        return f"{m.group(0)} {year}"
+
+    return _MONTH_NO_YEAR.sub(year_of, text, count=1)
 
 
 def find_dates(text: str) -> list[date]:
