@@ -23,6 +23,7 @@ FONT_SIZE = 11
 LEADING = 14
 WRAP_CHARS = 85  # Helvetica at 11 pt fits about this many characters in the text width
 MAX_LINES = (PAGE_HEIGHT - 2 * MARGIN) // LEADING
+GUTTER = 18  # points between two columns
 
 # The 32-byte padding string of the PDF standard security handler (PDF 1.4 reference, algorithm 3.2).
 _PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
@@ -30,16 +31,17 @@ _PERMISSIONS = -44  # print and copy not allowed; any value works for a test fil
 
 
 def write_pdf(path: Path, pages: list[str], *, user_password: str | None = None,
-              size: tuple[int, int] = (PAGE_WIDTH, PAGE_HEIGHT), margin: int = MARGIN) -> Path:
+              size: tuple[int, int] = (PAGE_WIDTH, PAGE_HEIGHT), margin: int = MARGIN, columns: int = 1) -> Path:
     """Write pages of plain text (newlines start new lines, long lines wrap) to path; return path.
-    size: (width, height) in points, (842, 595) for A4 landscape; margin: points on every side."""
+    size: (width, height) in points, (842, 595) for A4 landscape; margin: points on every side;
+    columns: set each page in this many columns, its text's columns separated by "\f" (a column break)."""
     path = Path(path)
-    path.write_bytes(pdf_bytes(pages, user_password=user_password, size=size, margin=margin))
+    path.write_bytes(pdf_bytes(pages, user_password=user_password, size=size, margin=margin, columns=columns))
     return path
 
 
 def pdf_bytes(pages: list[str], *, user_password: str | None = None,
-              size: tuple[int, int] = (PAGE_WIDTH, PAGE_HEIGHT), margin: int = MARGIN) -> bytes:
+              size: tuple[int, int] = (PAGE_WIDTH, PAGE_HEIGHT), margin: int = MARGIN, columns: int = 1) -> bytes:
     """The bytes of a PDF with one page per string; an empty string makes a page with no text."""
     width, height = size
     file_id = hashlib.md5(repr(pages).encode()).digest()
@@ -53,7 +55,8 @@ def pdf_bytes(pages: list[str], *, user_password: str | None = None,
     ]
     for i, text in enumerate(pages):
         page_num = first_page + 2 * i
-        content = _content_stream(text, width, height, margin)
+        content = b"\n".join(_content_stream(part, width, height, margin, columns, k)
+                               for k, part in enumerate(text.split("\f")) if part) if text else b""
         if key is not None:
             content = _rc4(_object_key(key, page_num + 1), content)
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d]"
@@ -168,15 +171,18 @@ def damaged_copy(data: bytes, seed: int) -> bytes:
     return bytes(out)
 
 
-def _content_stream(text: str, width: int = PAGE_WIDTH, height: int = PAGE_HEIGHT, margin: int = MARGIN) -> bytes:
-    wrap = int(WRAP_CHARS * (width - 2 * margin) / (PAGE_WIDTH - 2 * MARGIN))
+def _content_stream(text: str, width: int = PAGE_WIDTH, height: int = PAGE_HEIGHT, margin: int = MARGIN,
+                    columns: int = 1, column: int = 0) -> bytes:
+    column_width = (width - 2 * margin - (columns - 1) * GUTTER) / columns
+    wrap = int(WRAP_CHARS * column_width / (PAGE_WIDTH - 2 * MARGIN))
     max_lines = (height - 2 * margin) // LEADING
     lines = [wrapped for line in text.split("\n")
              for wrapped in (textwrap.wrap(line, wrap) or [""])] if text else []
     assert len(lines) <= max_lines, f"{len(lines)} lines do not fit on one page (at most {max_lines})"
     if not lines:
         return b""
-    ops = [b"BT", b"/F1 %d Tf" % FONT_SIZE, b"%d TL" % LEADING, b"%d %d Td" % (margin, height - margin)]
+    left = margin + column * (column_width + GUTTER)
+    ops = [b"BT", b"/F1 %d Tf" % FONT_SIZE, b"%d TL" % LEADING, b"%d %d Td" % (left, height - margin)]
     for line in lines:
         ops.append(b"(" + _escape(line) + b") Tj T*")
     ops.append(b"ET")

@@ -28,7 +28,7 @@ def _compare(pdf: Path) -> tuple[int, int, int, int]:
             total += max(sum(ours.values()), sum(theirs.values()))
             found = [b for b in page.blocks if b.kind == "table"]
             # a table continued from the page before carries that page's header row first
-            ours_tables = [_cells(b.rows if b.header_repeated else b.rows[1:]) for b in found]
+            ours_tables = [_cells(b.rows if b.header_repeated else b.rows[b.header_rows:]) for b in found]
             for table in ref.find_tables():
                 tables += 1
                 same_tables += _cells(table.extract()) in ours_tables

@@ -19,8 +19,9 @@ from panelqa.ingest.records import Block, Chunk, Document, Page
 
 __all__ = ["chunk_document", "CHUNKER_VERSION"]
 
-CHUNKER_VERSION = 5  # 3: no chunk past the limits however long a line (a 5 MB one-line page); 4: page widths;
-#                      5: agenda items (items.py): each chunk's item, no chunk across two items, stamps left out
+CHUNKER_VERSION = 6  # 3: no chunk past the limits however long a line (a 5 MB one-line page); 4: page widths;
+#                    5: a long table is cut under all its header rows;
+#                    6: agenda items (items.py): each chunk's item, no chunk across two items, stamps left out
 TARGET_MAX_WORDS = 220  # above this a chunk is closed at the next unit boundary
 HARD_MAX_WORDS = 320  # a single unit longer than this is split at sentence ends
 LONG_TOKEN_CHARS = 12  # twice an average English word with its space: only text without spaces reaches it
@@ -316,13 +317,14 @@ def _introduces_list(group: list[Unit]) -> bool:
 def _split_table(unit: Unit) -> list[Unit]:
     page, block = unit.lines[0]
     rows = block.rows
-    header, body = rows[0], rows[1:]
+    head, body = rows[:block.header_rows], rows[block.header_rows:]
     if len(body) <= TABLE_ROWS_PER_CHUNK and len(block.text.split()) <= HARD_MAX_WORDS:
         return [unit]
+    names = block.header or (rows[0] if block.header_rows else ())
     parts = []
     for i in range(0, len(body), TABLE_ROWS_PER_CHUNK):
-        part_rows = (header, *body[i:i + TABLE_ROWS_PER_CHUNK])
-        part = Block(kind="table", text=table_row_text(part_rows), box=block.box, rows=part_rows)
+        part_rows = (*head, *body[i:i + TABLE_ROWS_PER_CHUNK])
+        part = replace(block, text=table_row_text(body[i:i + TABLE_ROWS_PER_CHUNK], names), rows=part_rows)
         parts.append(Unit("table", [(page, part)], heading_path=unit.heading_path, item=unit.item))
     return parts
 

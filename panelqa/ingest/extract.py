@@ -11,8 +11,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from panelqa.errors import PanelqaError, UnreadableFile
+from panelqa.ingest.columns import reading_order
 from panelqa.ingest.ocr import OCR_DPI, OcrSetup
 from panelqa.ingest.records import Block, OcrPage, Page
+from panelqa.text.figures import is_figure
 
 __all__ = ["extract_pages", "sniff_pdf", "table_row_text", "render_page", "find_text_boxes"]
 
@@ -25,9 +27,11 @@ MIN_TEXT_LETTERS = 20  # a page with fewer letters in its text layer is a scan (
 OCR_HEADING_RATIO = 1.25  # an OCR line this much taller than the page's median line is set bigger; any less is
 #                          glyph-height noise (ascenders, descenders), and the line gets the body size
 MIN_TABLE_COLS = 2
-EXTRACTOR_VERSION = 4  # bump when extraction or description changes what a page or document holds; 2: OCR;
+EXTRACTOR_VERSION = 6  # bump when extraction or description changes what a page or document holds; 2: OCR;
 #                       3: OCR turns scans that lie upside down or sideways and drops noise lines;
-#                       4: a page OCR cannot read is recorded with its confidence
+#                       4: a page OCR cannot read is recorded with its confidence; 5: pages set in columns
+#                       are read column by column (columns.py); 6: table rows under two-row headers, and
+#                       grids that go on a table before them, read with their columns' names
 X_TOLERANCE = 3.0  # pdfplumber's default: a wider gap between characters starts a new word
 Y_TOLERANCE = 3.0  # pdfplumber's default: characters whose tops differ less share a line
 MIN_GRID_EDGES = 4  # a grid of two cells has at least four ruling lines
@@ -254,13 +258,49 @@ def _read_page(page) -> Page:
 def _table_blocks(tables: list) -> list[Block]:
     blocks = []
     for table in tables:
-        rows = tuple(tuple(_clean(" ".join((c or "").split())) for c in row) for row in table.extract())
-        rows = tuple(r for r in rows if any(r))
-        if len(rows) < MIN_TABLE_ROWS:
+        cells = [[None if c is None else _clean(" ".join(c.split())) for c in row] for row in table.extract()]
+        cells = [r for r in cells if any(r)]  # None marks a cell another one spans (merged)
+        if len(cells) < MIN_TABLE_ROWS:
             continue
-        blocks.append(Block(kind="table", text=table_row_text(rows), box=tuple(round(v, 1) for v in table.bbox),
-                            rows=rows))
+        header_rows = _header_rows(cells)
+        header = _column_names(cells[:header_rows])
+        rows = tuple(tuple(c or "" for c in row) for row in cells)
+        blocks.append(Block(kind="table", text=table_row_text(rows[header_rows:], header),
+                            box=tuple(round(v, 1) for v in table.bbox), rows=rows, header_rows=header_rows,
+                            header=header))
     return blocks
+
+
+def _header_rows(cells: list[list[str | None]]) -> int:
+    """0 when the first row holds figures (the table goes on from one before it), 2 when a row of names over
+    merged cells ("2025/26" over "Budget" and "Outturn") is followed by another row of names, else 1."""
+    if not _names_columns(cells[0]):
+        return 0
+    if len(cells) > 2 and _names_columns(cells[1]) and None in cells[0][1:]:
+        return 2
+    return 1
+
+
+def _names_columns(row: list[str | None]) -> bool:
+    """A header row names the columns after the first one and holds no figure."""
+    names = [c for c in row[1:] if c]
+    return bool(names) and not any(is_figure(c) for c in names)
+
+
+def _column_names(header_rows: list[list[str | None]]) -> tuple[str, ...]:
+    """Each column's name: its header cells top to bottom, a merged cell naming every column it spans."""
+    width = max((len(r) for r in header_rows), default=0)
+    names = []
+    for j in range(width):
+        parts: list[str] = []
+        for row in header_rows:
+            k = min(j, len(row) - 1)
+            while k > 0 and row[k] is None:
+                k -= 1
+            if row[k] and row[k] not in parts:
+                parts.append(row[k])
+        names.append(", ".join(parts))
+    return tuple(names)
 
 
 def _page_of(number: int, width: float, height: float, lines: list[Block], tables: list[Block], words) -> Page:
@@ -276,26 +316,50 @@ def _read_pdfium_page(page, number: int, grids: list, max_chars: int | None = No
     height = page.get_height()
     chars = _pdfium_chars(page, height, max_chars, lambda count: watch and watch("clipped", number, count))
     tables = [t for t in (_GridTable(cells, chars) for cells in grids) if t.is_table()]
-    blocks: list[Block] = []
     words: list[tuple[str, float, float, float, float]] = []
+    lines = []
     for line in _cluster_lines([c for c in chars if not c[8]]):
         line_words = _split_words(line)
         if not line_words:
             continue
         words.extend((w[0], round(w[1], 1), round(w[2], 1), round(w[3], 1), round(w[4], 1)) for w, _ in line_words)
-        box = (min(w[1] for w, _ in line_words), min(w[2] for w, _ in line_words),
-               max(w[3] for w, _ in line_words), max(w[4] for w, _ in line_words))
-        if any(_inside(box, t.bbox) for t in tables):
-            continue
-        letters = [c for _, cs in line_words for c in cs]
-        blocks.append(Block(
-            kind="line",
-            text=_clean(" ".join(w[0] for w, _ in line_words)),
-            box=tuple(round(v, 1) for v in box),
-            size=round(letters[0][5], 1),
-            bold=sum(1 for c in letters if c[6]) >= 0.6 * len(letters),
-        ))
-    return _page_of(number, float(page.get_width()), float(height), blocks, _table_blocks(tables), words)
+        if not any(_inside(_box_of(line_words), t.bbox) for t in tables):
+            lines.append(line_words)
+    table_blocks = _table_blocks(tables)
+    order = reading_order([[w for w, _ in line] for line in lines])
+    if order is None:
+        return _page_of(number, float(page.get_width()), float(height), [_line_block(line) for line in lines],
+                        table_blocks, words)
+    blocks = _with_tables([_line_block(lines[i][a:b]) for i, a, b in order], table_blocks)
+    return Page(page=number, width=float(page.get_width()), height=float(height), blocks=tuple(blocks),
+                words=tuple(words))
+
+
+def _box_of(line_words) -> tuple[float, float, float, float]:
+    return (min(w[1] for w, _ in line_words), min(w[2] for w, _ in line_words),
+            max(w[3] for w, _ in line_words), max(w[4] for w, _ in line_words))
+
+
+def _line_block(line_words) -> Block:
+    """A line (or the part of it in one column) as a block: its words, box, first letter's size, boldness."""
+    letters = [c for _, cs in line_words for c in cs]
+    return Block(
+        kind="line",
+        text=_clean(" ".join(w[0] for w, _ in line_words)),
+        box=tuple(round(v, 1) for v in _box_of(line_words)),
+        size=round(letters[0][5], 1),
+        bold=sum(1 for c in letters if c[6]) >= 0.6 * len(letters),
+    )
+
+
+def _with_tables(lines: list[Block], tables: list[Block]) -> list[Block]:
+    """Lines in column order with each table before the first line below its top that it stands over."""
+    out = list(lines)
+    for table in sorted(tables, key=lambda t: t.box[1], reverse=True):
+        at = next((k for k, b in enumerate(out) if b.kind == "line" and b.box[1] >= table.box[1]
+                   and b.box[0] < table.box[2] and b.box[2] > table.box[0]), len(out))
+        out.insert(at, table)
+    return out
 
 
 def _pdfium_chars(page, height: float, max_chars: int | None = None,
@@ -558,15 +622,20 @@ def _find_tables(page) -> list:
 
 
 def table_row_text(rows: tuple[tuple[str, ...], ...], header: tuple[str, ...] | None = None) -> str:
-    """Each row reads with its column headers: "Measure: All Violent Crime; 2016/17: 23,178"."""
-    header = header if header is not None else rows[0]
-    body = rows if header is not rows[0] else rows[1:]
+    """Each row reads with its column headers: "Transport; Outturn 2025/26: 61,605; Budget: 67,887".
+
+    Without header, rows[0] is the header; with one, every row is read. A cell is named by the header of its own
+    column, so a figure stays with its column however many cells before it are empty; an unnamed one (the row's
+    label, under an empty corner cell) is read bare."""
+    if header is None:
+        header, rows = rows[0], rows[1:]
     lines = []
-    for row in body:
+    for row in rows:
         cells = []
-        for name, value in zip(header, row, strict=False):
+        for j, value in enumerate(row):
             if not value:
                 continue
+            name = header[j] if j < len(header) else ""
             cells.append(f"{name}: {value}" if name else value)
         if cells:
             lines.append("; ".join(cells) + ".")
@@ -574,21 +643,35 @@ def table_row_text(rows: tuple[tuple[str, ...], ...], header: tuple[str, ...] | 
 
 
 def _join_split_tables(pages: list[Page]) -> list[Page]:
-    """A table whose first row on a page is not its header continues the last table of the page before."""
+    """A table whose first row holds figures carries on the header of the table before it, on its page or ending
+    the page before (a table broken by a page break or split into grids by a gap); on a new page, so does one
+    whose first row is not the header of the last."""
     out: list[Page] = []
     for page in pages:
         blocks = list(page.blocks)
-        prev_table = _last_table(out[-1]) if out else None
-        if blocks and blocks[0].kind == "table" and prev_table is not None:
-            first = blocks[0]
-            header = prev_table.rows[0]
-            same_columns = len(first.rows[0]) == len(header) and all(
-                abs(a - b) < 6 for a, b in ((first.box[0], prev_table.box[0]), (first.box[2], prev_table.box[2])))
-            if same_columns and first.rows[0] != header:
-                blocks[0] = Block(kind="table", text=table_row_text(first.rows, header=header), box=first.box,
-                                  rows=(header, *first.rows), header_repeated=False)
+        before = _last_table(out[-1]) if out else None
+        for k, block in enumerate(blocks):
+            if block.kind != "table":
+                continue
+            first_on_page = k == 0
+            if before is not None and before.header_rows and _same_columns(block, before) and (
+                    block.header_rows == 0 or first_on_page and block.rows[0] != before.rows[0]):
+                header = _names_of(before)  # every row of this one is data, its first row too
+                blocks[k] = block = replace(block, text=table_row_text(block.rows, header), header=header,
+                                            rows=(*before.rows[:before.header_rows], *block.rows),
+                                            header_rows=before.header_rows, header_repeated=False)
+            before = block
         out.append(replace(page, blocks=tuple(blocks)))
     return out
+
+
+def _names_of(table: Block) -> tuple[str, ...]:
+    return table.header or table.rows[0]
+
+
+def _same_columns(table: Block, before: Block) -> bool:
+    return len(table.rows[0]) == len(before.rows[0]) and all(
+        abs(a - b) < 6 for a, b in ((table.box[0], before.box[0]), (table.box[2], before.box[2])))
 
 
 def _last_table(page: Page) -> Block | None:

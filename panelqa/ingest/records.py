@@ -23,8 +23,10 @@ class Block:
     box: Box
     size: float = 0.0  # font size of the first character (0 for tables)
     bold: bool = False
-    rows: tuple[tuple[str, ...], ...] = ()  # table cells, first row the header
-    header_repeated: bool = True  # False: the table continues one from the page before
+    rows: tuple[tuple[str, ...], ...] = ()  # table cells, the header rows first
+    header_repeated: bool = True  # False: the table continues one before it, whose header rows lead rows
+    header_rows: int = 1  # how many of rows are the header: 0 none, 2 a header in two rows
+    header: tuple[str, ...] = ()  # each column's name from the header rows ("2025/26, Budget"); () for rows[0]
 
 
 @dataclass(frozen=True, slots=True)
