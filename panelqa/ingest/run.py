@@ -22,7 +22,14 @@ from panelqa.errors import IndexMismatch, UnreadableFile
 from panelqa.ingest.chunk import chunk_document
 from panelqa.ingest.commitments import CommitmentRow, commitment_embedding_text, extract_commitments
 from panelqa.ingest.describe import describe
-from panelqa.ingest.embed import Embedder, chunk_embedding_text, default_backend, embed_key, load_embedder
+from panelqa.ingest.embed import (
+    Embedder,
+    chunk_embedding_text,
+    default_backend,
+    embed_key,
+    load_embedder,
+    load_embedder_soon,
+)
 from panelqa.ingest.extract import Watch, extract_pages, pdf_title
 from panelqa.ingest.files import FoundFiles, file_hash, find_files, find_pdfs
 from panelqa.ingest.ledger import LedgerRow, extract_ledger, ledger_embedding_text
@@ -219,6 +226,8 @@ def _run_batch(batch: _Batch, found: FoundFiles, paths, prune: bool, workers: in
     files = list(found.files)
     ocr = replace(find_tesseract(), cache_db=str(batch.store.db_path))
     plan = batch.plan(files, ocr_available=ocr.tesseract is not None)
+    if plan:
+        batch.load_model_soon()  # beside the readers' start and first files, not after them
     waited = time.perf_counter()
     for prepared, item, next_ready in _prepare_all(plan, workers, batch.settings.limits, ocr):
         batch.stage["wait"] += time.perf_counter() - waited
@@ -262,6 +271,10 @@ class _Batch:
         if self._embedder is None:
             self._embedder = load_embedder(self.settings.model, self.backend)
         return self._embedder
+
+    def load_model_soon(self) -> None:
+        if self._embedder is None:
+            load_embedder_soon(self.settings.model, self.backend)
 
     def report(self, r: FileReport) -> None:
         self.reports.append(r)
