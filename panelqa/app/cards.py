@@ -8,7 +8,7 @@ from datetime import date
 from html import escape
 
 from panelqa import content_terms, stem
-from panelqa.search.records import Answer, Citation, Passage, Query, page_label
+from panelqa.search.records import Answer, Citation, Passage, Query, item_label, page_label
 
 __all__ = ["plain", "query_stems", "highlight", "pages_label", "citation_text", "answer_html", "passage_html",
            "filters_text", "CARD_CSS", "nice_date", "follow_ups_html"]
@@ -76,30 +76,35 @@ def pages_label(page: int, page_end: int, ocr_confidence: float | None = None) -
 
 
 def citation_text(title: str, body: str | None, iso_date: str | None, page: int, page_end: int,
-                  ocr_confidence: float | None = None) -> str:
-    """A full reference: title, body, date, page."""
+                  ocr_confidence: float | None = None, item_number: str | None = None,
+                  item_title: str | None = None) -> str:
+    """A full reference: title, body, date, agenda item, page."""
     parts = [title]
     if body and body.lower() not in title.lower():
         parts.append(body)
     when = nice_date(iso_date)
     if when not in title:
         parts.append(when)
+    if label := item_label(item_number, item_title, title):
+        parts.append(label)
     parts.append(pages_label(page, page_end, ocr_confidence))
     return ", ".join(parts)
 
 
 def passage_reference(p: Passage) -> str:
-    return citation_text(p.title, p.body, p.date, p.page, p.page_end, p.ocr_confidence)
+    return citation_text(p.title, p.body, p.date, p.page, p.page_end, p.ocr_confidence, p.item_number, p.item_title)
 
 
 def _also(c: Citation) -> str:
-    return f"{c.title or c.source}, {nice_date(c.date)}, {c.pages}"
+    label = item_label(c.item_number, c.item_title, c.title)
+    return ", ".join(x for x in (c.title or c.source, nice_date(c.date), label, c.pages) if x)
 
 
 def passage_html(p: Passage, stems: frozenset[str]) -> str:
     """One card: number, title, date, type, pages, heading path, highlighted text, 'also in'."""
     kind = (p.doc_type or "paper").replace("_", " ")
-    meta = " · ".join([nice_date(p.date), kind, p.pages] + ([p.body] if p.body else []))
+    item = item_label(p.item_number, p.item_title, p.title)
+    meta = " · ".join([nice_date(p.date), kind] + ([item] if item else []) + [p.pages] + ([p.body] if p.body else []))
     parts = [
         '<div class="pq-card">',
         f'<div><span class="pq-num">[{p.rank}]</span><strong>{escape(p.title)}</strong></div>',

@@ -8,8 +8,11 @@ from panelqa.search.records import Answer, Passage
 
 
 def format_passage(p: Passage) -> str:
-    meta = " | ".join(x for x in (p.date or "undated", (p.doc_type or "").replace("_", " "), p.pages) if x)
-    head = f"[{p.rank}] {p.title} ({meta})"
+    if p.item_number:  # "[1] Public reports pack, 10 Feb 2026, item 7 Police and Crime Plan progress, p. 47 (report)"
+        head = f"[{p.rank}] {p.reference} ({(p.doc_type or 'paper').replace('_', ' ')})"
+    else:
+        meta = " | ".join(x for x in (p.date or "undated", (p.doc_type or "").replace("_", " "), p.pages) if x)
+        head = f"[{p.rank}] {p.title} ({meta})"
     if p.outside_filter:
         head += "  [outside the filter]"
     lines = [head, f"    {p.source}"] + ([f"    {p.source_url}"] if p.source_url else [])
@@ -18,7 +21,7 @@ def format_passage(p: Passage) -> str:
     for line in p.text.split("\n"):  # one bullet, row or paragraph per line, as in the paper
         lines.append(textwrap.indent(textwrap.fill(" ".join(line.split()), 100, subsequent_indent="  "), "    "))
     for c in p.also_in:
-        lines.append(f"    also in: {c.source}, {c.pages}")
+        lines.append(f"    also in: {c.reference}; {c.source}" if c.item_number else f"    also in: {c.source}, {c.pages}")
     return "\n".join(lines)
 
 

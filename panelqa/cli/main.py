@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from dataclasses import replace
 
 import click
 
@@ -178,9 +179,10 @@ def _filters(year, since, until, doc_type):
 @click.option("--since", help="Only papers dated on or after YYYY-MM-DD.")
 @click.option("--until", help="Only papers dated on or before YYYY-MM-DD.")
 @click.option("--type", "doc_type", type=click.Choice(DOC_TYPES), help="Only papers of this type.")
+@click.option("--item", help="Only passages of this agenda item: its number (7) or words of its title (precept).")
 @click.option("--batch", type=click.File("r"), help="JSONL file of {\"id\", \"question\"} lines; one answer each.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object (per line).")
-def ask(question, index_dir, model, top_k, year, since, until, doc_type, batch, as_json) -> None:
+def ask(question, index_dir, model, top_k, year, since, until, doc_type, item, batch, as_json) -> None:
     """Answer QUESTION from the indexed papers, citing document, date and page.
 
     Example: panelqa ask "what was funded for knife crime in 2018"
@@ -192,9 +194,9 @@ def ask(question, index_dir, model, top_k, year, since, until, doc_type, batch, 
         raise click.UsageError("Give a QUESTION, or --batch FILE.")
     index = api.open_index(index_dir, model)  # loaded once for every question of a batch
     index.load_model_soon()  # beside the rest of the first question's work
-    filters = _filters(year, since, until, doc_type)
-    items = [(None, question)] if question else _read_batch(batch)
-    for qid, text in items:
+    filters = replace(_filters(year, since, until, doc_type), item=item or None)
+    questions = [(None, question)] if question else _read_batch(batch)
+    for qid, text in questions:
         result = api.ask(text, index=index, top_k=top_k, filters=filters, question_id=qid)
         click.echo(result.dumps() if as_json else format_answer(result))
 

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field, replace
 from statistics import median
 
 from panelqa.ingest.extract import table_row_text
+from panelqa.ingest.items import AgendaItem, find_items, is_item_number, is_stamp, item_at
 from panelqa.ingest.records import Block, Chunk, Document, Page
 
 __all__ = ["chunk_document", "CHUNKER_VERSION"]
 
-CHUNKER_VERSION = 5  # 3: no chunk past the limits however long a line (a 5 MB one-line page); 4: page widths;
-#                    5: a long table is cut under all its header rows
+CHUNKER_VERSION = 6  # 3: no chunk past the limits however long a line (a 5 MB one-line page); 4: page widths;
+#                    5: a long table is cut under all its header rows;
+#                    6: agenda items (items.py): each chunk's item, no chunk across two items, stamps left out
 TARGET_MAX_WORDS = 220  # above this a chunk is closed at the next unit boundary
 HARD_MAX_WORDS = 320  # a single unit longer than this is split at sentence ends
 LONG_TOKEN_CHARS = 12  # twice an average English word with its space: only text without spaces reaches it
@@ -45,6 +47,7 @@ class Unit:
     lines: list[tuple[int, Block]] = field(default_factory=list)
     style: tuple = ()
     heading_path: tuple[str, ...] = ()
+    item: AgendaItem | None = None
 
     @property
     def text(self) -> str:
@@ -64,22 +67,29 @@ def _word_size(text: str) -> int:
 
 
 def chunk_document(doc: Document, pages: list[Page]) -> list[Chunk]:
-    """Chunks in reading order, each with its pages, heading path and line boxes."""
-    blocks = [(p.page, b) for p in pages for b in p.blocks if b.text.strip()]
+    """Chunks in reading order, each with its pages, heading path, line boxes and agenda item."""
+    blocks = [(p.page, b) for p in pages for b in p.blocks if b.text.strip() and not is_stamp(b)]
     if not blocks:
         return []
     body_size = median(b.size for _, b in blocks if b.kind == "line") if any(
         b.kind == "line" for _, b in blocks) else 0.0
-    units = _units(blocks, body_size, {p.page: p.width for p in pages})
+    items = find_items(doc, pages)
+    starts = {(item.page, item.top) for item in items}
+    units = _units(blocks, body_size, {p.page: p.width for p in pages}, starts)
+    for unit in units:
+        page, block = unit.lines[0]
+        unit.item = item_at(items, page, block.box[1])
     units = _mark_headings(units, body_size)
     units = _attach_items(units)
     _assign_paths(units)
     return _pack(doc, units)
 
 
-def _units(blocks: list[tuple[int, Block]], body_size: float, widths: dict[int, float]) -> list[Unit]:
-    """Lines joined into units; a unit ends at a gap, a style change, a list marker, or a short line that ends a
-    sentence (shorter than SHORT_LINE_SHARE of its own page's width, so landscape and A5 pages read alike)."""
+def _units(blocks: list[tuple[int, Block]], body_size: float, widths: dict[int, float],
+           item_starts: set[tuple[int, float]] = frozenset()) -> list[Unit]:
+    """Lines joined into units; a unit ends at a gap, a style change, a list marker, an agenda item's start, or a
+    short line that ends a sentence (shorter than SHORT_LINE_SHARE of its own page's width, so landscape and A5
+    pages read alike)."""
     units: list[Unit] = []
     prev: Block | None = None
     prev_page = 0
@@ -91,6 +101,7 @@ def _units(blocks: list[tuple[int, Block]], body_size: float, widths: dict[int, 
         text = block.text
         starts_new = (
             prev is None or not units or units[-1].kind == "table"
+            or (page, block.box[1]) in item_starts or page != prev_page and (page, 0.0) in item_starts
             or page != prev_page and _ends_sentence(prev.text) and not _is_continuation_line(block, prev)
             or BULLET.match(text) is not None
             or (NUMBERED.match(text) is not None and block.box[0] <= prev.box[0] + 2
@@ -188,6 +199,10 @@ def _attach_items(units: list[Unit]) -> list[Unit]:
     open_answer = False
     for unit in units:
         text = unit.text
+        if out and out[-1].item is not unit.item:
+            out.append(unit)  # nothing is attached across two agenda items
+            open_answer = unit.kind == "minute_item" and _brackets_open(text)
+            continue
         if out and out[-1].kind == "minute_item" and unit.kind not in ("heading", "minute_item") and (
                 open_answer or text.startswith("[")):
             out[-1].lines.extend(unit.lines)
@@ -209,7 +224,12 @@ def _assign_paths(units: list[Unit]) -> None:
     """Headings nest when they follow each other; after content a heading replaces its like."""
     stack: list[Unit] = []
     prev_heading = False
+    item = None
     for unit in units:
+        if unit.item is not item:  # a report of a pack starts its own headings; a minute item keeps the page's
+            if unit.item is not None and unit.item.top == 0.0:
+                stack.clear()
+            item = unit.item
         if unit.kind != "heading":
             unit.heading_path = tuple(_heading_text(h) for h in stack)
             prev_heading = False
@@ -245,11 +265,21 @@ def _pack(doc: Document, units: list[Unit]) -> list[Chunk]:
             chunks.append(_make_chunk(doc, len(chunks), group))
             group.clear()
 
+    opening = fresh = False  # opening: the group holds only an item's first short line (its number and title): it joins the
+    #                  item's text, across a "Minutes:" label
+    item = None
     for unit in units:
+        if unit.item is not item:
+            item = unit.item
+            close()
+            opening, fresh = False, unit.item is not None  # fresh: nothing of the item is in a chunk yet
         if unit.kind == "heading":
             # a heading with nothing under it yet still belongs to the text that follows
-            close()
+            if not opening:
+                close()
             continue
+        if unit.item is not None and is_item_number(unit.text):
+            continue  # "358." over its title: the number is the chunk's item, not a passage
         if unit.kind == "table":
             close()
             for part in _split_table(unit):
@@ -262,12 +292,15 @@ def _pack(doc: Document, units: list[Unit]) -> list[Chunk]:
                 keep_list = size + piece.words <= HARD_MAX_WORDS  # "... and included:" stays with its items
             else:
                 keep_list = False
-            if group and (piece.heading_path != group[0].heading_path
-                          or size + piece.words > TARGET_MAX_WORDS and size >= MIN_WORDS and not keep_list
-                          or piece.kind == "minute_item" and size >= MIN_WORDS
-                          or group[-1].kind == "minute_item" and size >= MIN_WORDS):
+            if group and not opening and (
+                    piece.heading_path != group[0].heading_path
+                    or size + piece.words > TARGET_MAX_WORDS and size >= MIN_WORDS and not keep_list
+                    or piece.kind == "minute_item" and size >= MIN_WORDS
+                    or group[-1].kind == "minute_item" and size >= MIN_WORDS):
                 close()
             group.append(piece)
+            opening = fresh and len(group) == 1 and piece.words < MIN_WORDS
+            fresh = False
     close()
     return chunks
 
@@ -292,7 +325,7 @@ def _split_table(unit: Unit) -> list[Unit]:
     for i in range(0, len(body), TABLE_ROWS_PER_CHUNK):
         part_rows = (*head, *body[i:i + TABLE_ROWS_PER_CHUNK])
         part = replace(block, text=table_row_text(body[i:i + TABLE_ROWS_PER_CHUNK], names), rows=part_rows)
-        parts.append(Unit("table", [(page, part)], heading_path=unit.heading_path))
+        parts.append(Unit("table", [(page, part)], heading_path=unit.heading_path, item=unit.item))
     return parts
 
 
@@ -308,10 +341,10 @@ def _split_long(unit: Unit) -> list[Unit]:
             words += _word_size(block.text)
             # a line cut for length ends no sentence: its pieces close a chunk as soon as it is full
             if words >= TARGET_MAX_WORDS and (_ends_sentence(block.text) or len(parts) > 1):
-                pieces.append(Unit(unit.kind, current, unit.style, unit.heading_path))
+                pieces.append(Unit(unit.kind, current, unit.style, unit.heading_path, unit.item))
                 current, words = [], 0
     if current:
-        pieces.append(Unit(unit.kind, current, unit.style, unit.heading_path))
+        pieces.append(Unit(unit.kind, current, unit.style, unit.heading_path, unit.item))
     return pieces
 
 
@@ -335,8 +368,10 @@ def _make_chunk(doc: Document, ordinal: int, group: list[Unit]) -> Chunk:
             else "bullets" if kinds <= {"bullet"} else "list" if kinds <= {"numbered"} else "paragraph")
     boxes = tuple((p, *b.box) for u in group for p, b in u.lines)
     chunk_id = hashlib.sha256(f"{doc.doc_id}|{ordinal}|{text}".encode()).hexdigest()[:32]
+    item = group[0].item
     return Chunk(chunk_id=chunk_id, doc_id=doc.doc_id, ordinal=ordinal, page_start=min(pages),
-                 page_end=max(pages), kind=kind, heading_path=group[0].heading_path, text=text, boxes=boxes)
+                 page_end=max(pages), kind=kind, heading_path=group[0].heading_path, text=text, boxes=boxes,
+                 item_number=item.number if item else None, item_title=(item.title or None) if item else None)
 
 
 def _join_lines(lines: list[str]) -> str:

@@ -101,6 +101,8 @@ class Chunk:
     heading_path: tuple[str, ...]
     text: str
     boxes: tuple[tuple[int, float, float, float, float], ...] = field(default=())  # page, x0, top, x1, bottom
+    item_number: str | None = None  # the agenda item it is part of ("7", "PCP 1/21"); None outside any item
+    item_title: str | None = None  # that item's title as the agenda or the minutes give it
 
     @property
     def heading(self) -> str:

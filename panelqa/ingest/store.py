@@ -1,7 +1,7 @@
 """The index on disk: SQLite is the source of truth, FAISS is derived from it, the manifest is written last.
 
-    index/panelqa.db      documents, files, pages (text, word boxes, OCR confidence), chunks (text and
-                          embedding), FTS5, and the OCR cache (what Tesseract read, by page content hash)
+    index/panelqa.db      documents, files, pages (text, word boxes, OCR confidence), chunks (text,
+                          embedding and agenda item), FTS5, and the OCR cache (what Tesseract read, by page content hash)
     index/vectors.faiss   inner-product index over chunk embeddings, ids = chunks.id
     index/manifest.json   a cache of what the database says: model, backend, dimension, chunk count
 
@@ -120,6 +120,10 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE TABLE ocr_cache (
             page_key TEXT PRIMARY KEY, result TEXT NOT NULL, confidence REAL NOT NULL, seconds REAL NOT NULL,
             created_at REAL NOT NULL);
+    """),
+    ("m006_agenda_items", """
+        ALTER TABLE chunks ADD COLUMN item_number TEXT;
+        ALTER TABLE chunks ADD COLUMN item_title TEXT;
     """),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -381,10 +385,10 @@ class Store:
             for chunk, vector, key in zip(chunks, vectors.values, vectors.keys, strict=True):
                 cur = self.conn.execute(
                     "INSERT INTO chunks (chunk_id, doc_id, ordinal, page_start, page_end, kind, heading_path, text,"
-                    " boxes, embedding, embed_key) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    " boxes, embedding, embed_key, item_number, item_title) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (chunk.chunk_id, chunk.doc_id, chunk.ordinal, chunk.page_start, chunk.page_end, chunk.kind,
                      json.dumps(chunk.heading_path), chunk.text, json.dumps(chunk.boxes, separators=(",", ":")),
-                     np.asarray(vector, dtype=np.float32).tobytes(), key))
+                     np.asarray(vector, dtype=np.float32).tobytes(), key, chunk.item_number, chunk.item_title))
                 self.conn.execute("INSERT INTO chunks_fts (rowid, title, heading, text) VALUES (?,?,?,?)",
                                   (cur.lastrowid, title, chunk.heading, chunk.text))
             self._write_ledger(ledger, ledger_vectors)
@@ -623,13 +627,19 @@ class Store:
         return json.loads(rows[0][0]) if rows else []
 
     def chunk_rows_by_id(self, rowids: Sequence[int]) -> list[sqlite3.Row]:
-        """(id, chunk_id, doc_id, page_start, page_end, kind, heading_path, text) of these chunks."""
+        """(id, chunk_id, doc_id, page_start, page_end, kind, heading_path, text, item_number, item_title) of
+        these chunks."""
         out: list[sqlite3.Row] = []
         for start in range(0, len(rowids), 500):
             part = list(rowids[start:start + 500])
-            out += self._read("SELECT id, chunk_id, doc_id, page_start, page_end, kind, heading_path, text "
-                              f"FROM chunks WHERE id IN ({','.join('?' * len(part))})", part)
+            out += self._read("SELECT id, chunk_id, doc_id, page_start, page_end, kind, heading_path, text, "
+                              f"item_number, item_title FROM chunks WHERE id IN ({','.join('?' * len(part))})", part)
         return out
+
+    def chunk_items(self) -> dict[int, tuple[str, str | None]]:
+        """chunks.id -> (item number, item title) of every chunk that belongs to an agenda item."""
+        return {r[0]: (r[1], r[2]) for r in self._read(
+            "SELECT id, item_number, item_title FROM chunks WHERE item_number IS NOT NULL")}
 
     def vocabulary(self, min_length: int = 1) -> list[str]:
         """The stemmed terms of the chunk FTS index longer than min_length - 1 characters."""

@@ -91,6 +91,12 @@ def retrieve_passages(index: SearchIndex, query: Query, top_k: int,
         ranked["place"] = [Hit(h.chunk_rowid, 1.0, n) for n, h in enumerate(
             (h for h in head if h.chunk_rowid in rows and rows[h.chunk_rowid].doc_id in places), start=1)]
         head = fuse(ranked)[: len(head)]
+    named_items = index.item_chunks(query.named_item) if query.named_item else set()
+    if named_items:  # "the precept report": that item's passages first, in the order found
+        ranked["item"] = [Hit(h.chunk_rowid, 1.0, n) for n, h in enumerate(
+            (h for h in fused if h.chunk_rowid in named_items), start=1)]
+        head = fuse(ranked)[: len(head)]
+        rows = index.chunk_rows([h.chunk_rowid for h in head])
     dense_score = {h.chunk_rowid: h.score for h in ranked["dense"]}
     named_docs = _named_documents(index, query)
     kept: list[tuple[object, float, list[Citation]]] = []
@@ -104,7 +110,8 @@ def retrieve_passages(index: SearchIndex, query: Query, top_k: int,
             if same[0].doc_id != row.doc_id or same[0].page_start != row.page_start:
                 same[2].append(_citation(index, row))
             continue
-        if per_doc.get(row.doc_id, 0) >= MAX_PER_DOCUMENT and row.doc_id not in named_docs:
+        if per_doc.get(row.doc_id, 0) >= MAX_PER_DOCUMENT and row.doc_id not in named_docs \
+                and row.rowid not in named_items:
             continue
         per_doc[row.doc_id] = per_doc.get(row.doc_id, 0) + 1
         kept.append((row, hit.score, []))
@@ -120,7 +127,8 @@ def retrieve_passages(index: SearchIndex, query: Query, top_k: int,
             doc_type=doc.doc_type.value if doc.doc_type else None, body=doc.body.value if doc.body else None,
             page=row.page_start, page_end=row.page_end, heading=row.heading, text=row.text,
             score=dense_score.get(row.rowid, 0.0), kind=row.kind, outside_filter=outside, also_in=tuple(also),
-            source_url=publisher_url(doc), ocr_confidence=index.ocr_confidence(row.doc_id, row.page_start, row.page_end)))
+            source_url=publisher_url(doc), ocr_confidence=index.ocr_confidence(row.doc_id, row.page_start, row.page_end),
+            item_number=row.item_number, item_title=row.item_title))
     return tuple(passages)
 
 
@@ -135,7 +143,8 @@ def _citation(index: SearchIndex, row) -> Citation:
     return Citation(source=doc.source, page=row.page_start, page_end=row.page_end,
                     title=doc.title.value if doc.title else doc.file_name,
                     date=doc.meeting_date.value if doc.meeting_date else None,
-                    ocr_confidence=index.ocr_confidence(row.doc_id, row.page_start, row.page_end))
+                    ocr_confidence=index.ocr_confidence(row.doc_id, row.page_start, row.page_end),
+                    item_number=row.item_number, item_title=row.item_title)
 
 
 def _named_documents(index: SearchIndex, query: Query) -> set[str]:

@@ -6,7 +6,8 @@ from panelqa.search.records import Hit
 
 RRF_K = 30  # smaller than the usual 60: top ranks of short candidate lists should count (measured, see README)
 # Weights per retriever, measured with `panelqa eval` on the dev question sets (see README, "Tuning").
-WEIGHTS = {"dense": 1.0, "keyword": 1.5, "fuzzy": 0.5, "phrase": 1.0, "kind": 0.5, "place": 0.5}
+WEIGHTS = {"dense": 1.0, "keyword": 1.5, "fuzzy": 0.5, "phrase": 1.0, "kind": 0.5, "place": 0.5,
+           "item": 1.0}  # item: the passages of an agenda item the question names ("the precept report"); not tuned
 
 
 def fuse(ranked: dict[str, list[Hit]], weights: dict[str, float] | None = None, k: int | None = None) -> list[Hit]:

@@ -13,6 +13,7 @@ import numpy as np
 
 from panelqa.errors import NoIndex
 from panelqa.ingest.embed import Embedder, load_embedder, load_embedder_soon
+from panelqa.ingest.items import names_item
 from panelqa.ingest.records import Document
 from panelqa.ingest.store import (
     DB_NAME,
@@ -41,6 +42,8 @@ class ChunkRow:
     kind: str
     heading_path: tuple[str, ...]
     text: str
+    item_number: str | None = None
+    item_title: str | None = None
 
     @property
     def heading(self) -> str:
@@ -77,6 +80,7 @@ class SearchIndex:
         self._name_words: dict[str, frozenset[str]] | None = None
         self._ledger = None
         self._ledger_vectors = None
+        self._chunk_items: dict[int, tuple[str, str | None]] | None = None
         self.stamp = _stamp(self.index_dir)
 
     @property
@@ -166,7 +170,7 @@ class SearchIndex:
                        doc_type=doc.doc_type.value if doc.doc_type else None,
                        body=doc.body.value if doc.body else None, page=row.page_start, page_end=row.page_end,
                        heading=row.heading, text=row.text, score=0.0, kind=row.kind,
-                       source_url=publisher_url(doc),
+                       source_url=publisher_url(doc), item_number=row.item_number, item_title=row.item_title,
                        ocr_confidence=self.ocr_confidence(row.doc_id, row.page_start, row.page_end))
 
     def ocr_confidence(self, doc_id: str, page: int, page_end: int) -> float | None:
@@ -178,14 +182,27 @@ class SearchIndex:
         """Chunk ids inside the query's window, or None when nothing narrows it."""
         if not query.filtered:
             return None
-        return {rowid for d, doc in self.documents.items() if doc_matches(doc, query)
-                for rowid in self.doc_chunks.get(d, ())}
+        allowed = {rowid for d, doc in self.documents.items() if doc_matches(doc, query)
+                   for rowid in self.doc_chunks.get(d, ())}
+        return allowed & self.item_chunks(query.item) if query.item else allowed
 
     def chunk_rows(self, rowids: list[int]) -> dict[int, ChunkRow]:
         if not rowids:
             return {}
-        return {r[0]: ChunkRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(json.loads(r[6])), r[7])
+        return {r[0]: ChunkRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(json.loads(r[6])), r[7], r[8], r[9])
                 for r in self.store.chunk_rows_by_id(rowids)}
+
+    @property
+    def chunk_items(self) -> dict[int, tuple[str, str | None]]:
+        """chunks.id -> (item number, item title) of the chunks inside an agenda item, loaded once."""
+        if self._chunk_items is None:
+            with self.lock:
+                self._chunk_items = self.store.chunk_items()
+        return self._chunk_items
+
+    def item_chunks(self, wanted: str) -> set[int]:
+        """Chunk ids of the agenda items a number ("7") or words of a title ("precept") name."""
+        return {rowid for rowid, (number, title) in self.chunk_items.items() if names_item(wanted, number, title)}
 
     def page_text(self, doc_id: str, page: int) -> str:
         return self.store.page_text(doc_id, page)

@@ -28,6 +28,7 @@ def ledger_answer(index: SearchIndex, query: Query, vector: np.ndarray,
     if not found:
         return (), passages, 0.0, ""
     found = _for_one_purpose(query.text, found)
+    found = _once_per_statement(found, {p.chunk_id for p in passages})
     order = {r.row.row_id: n for n, r in enumerate(rows)}
     found.sort(key=lambda r: order[r.row.row_id])  # as the papers list them
     cited = list(passages)
@@ -49,6 +50,23 @@ def ledger_answer(index: SearchIndex, query: Query, vector: np.ndarray,
             f"{total.grants} grant(s), each once" + (f"; listed but not added: {not_summed}" if not_summed else "")
             + ".")
     return tuple(lines), tuple(cited), total.total_pence / 100, note
+
+
+def _once_per_statement(found: list, shown: set[str]) -> list:
+    """A report and its copy in a reports pack state each grant in the same words: the statement is listed and
+    added once, from the copy whose passage is already shown when one is."""
+    groups: dict[tuple[int, str], list] = {}
+    for r in found:
+        groups.setdefault((r.row.amount_pence, " ".join(r.row.sentence.lower().split())), []).append(r)
+    keep = set()
+    for rows in groups.values():
+        papers = {r.row.doc_id for r in rows}
+        if len(papers) == 1:
+            keep.update(r.row.row_id for r in rows)  # one paper: its own grant links already count it once
+            continue
+        best = next((r for r in rows if r.row.chunk_id in shown), rows[0])
+        keep.update(r.row.row_id for r in rows if r.row.doc_id == best.row.doc_id)
+    return [r for r in found if r.row.row_id in keep]
 
 
 _ONE_AMOUNT = re.compile(r"\bhow much (?:did|does|has|had|will|was|is)\b", re.I)

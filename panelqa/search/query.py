@@ -26,6 +26,8 @@ _TYPE_PHRASES = [
     ("letter", re.compile(r"\b(?:in|from) the letters?\b", re.I)),
     ("terms_of_reference", re.compile(r"\b(?:in|from) the terms of reference\b", re.I)),
 ]
+_ITEM_NUMBER = re.compile(r"\b(?:agenda\s+)?item\s+(?:no\.?\s*)?(\d{1,3}[A-Za-z]?)\b", re.I)  # "under item 7"
+_NAMED_ITEM = re.compile(r"\bthe\s+((?:[\w'’-]+\s+){0,3}?[\w'’-]+)\s+(?:report|paper|item)s?\b", re.I)
 _KINDS = [
     ("money", re.compile(r"\bhow much (?:money|did \w+(?: \w+){0,3} (?:get|receive|spend|invest|put|pay))\b|"
                          r"\bfund(?:s|ed|ing)?\b|\binvest(?:ed|ment)?\b|\bgrants?\b|\bspen[dt]\b|"
@@ -79,8 +81,15 @@ def parse_query(text: str, filters: Filters | None = None, bodies: tuple[str, ..
         notes.append("body " + " or ".join(named))
     if filters.doc_ids:
         notes.append(f"{len(filters.doc_ids)} chosen document(s)")
+    item = filters.item
+    if item is None and (m := _ITEM_NUMBER.search(text)):
+        item = m.group(1)
+        search_text = (text[:m.start()] + " " + text[m.end():]).strip()
+    if item:
+        notes.append(f"agenda item {item}")
+    named_item = m.group(1) if (m := _NAMED_ITEM.search(text)) else None
     query = Query(text=text, kind=_kind(text), since=since, until=until, doc_types=doc_types, bodies=named,
-                  doc_ids=filters.doc_ids, search_text=search_text)
+                  doc_ids=filters.doc_ids, search_text=search_text, item=item, named_item=named_item)
     note = "Filtered to " + "; ".join(notes) + "." if notes else ""
     return replace(query, filter_note=note)
 

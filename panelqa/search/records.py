@@ -17,6 +17,7 @@ class Filters:
     doc_types: tuple[str, ...] = ()
     bodies: tuple[str, ...] = ()
     doc_ids: tuple[str, ...] = ()
+    item: str | None = None  # an agenda item: its number ("7", "item 7") or words of its title ("precept")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +33,12 @@ class Query:
     doc_ids: tuple[str, ...] = ()
     search_text: str = ""  # the question without the words that only set filters
     filter_note: str = ""  # "Filtered to papers dated 2018 or covering 2017/18-2018/19"
+    item: str | None = None  # only chunks of this agenda item (number or title words): --item or "item 7"
+    named_item: str | None = None  # words of an item the question names ("the precept report"): favoured, not required
 
     @property
     def filtered(self) -> bool:
-        return bool(self.since or self.until or self.doc_types or self.bodies or self.doc_ids)
+        return bool(self.since or self.until or self.doc_types or self.bodies or self.doc_ids or self.item)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,39 @@ def page_label(page: int, page_end: int, ocr_confidence: float | None = None) ->
     return label if ocr_confidence is None else f"{label}, OCR {ocr_confidence:.0f}%"
 
 
+def item_label(number: str | None, title: str | None, doc_title: str = "") -> str:
+    """"item 7 Police and Crime Plan progress"; only "item 7" when the paper's own title already says it; "" for
+    a passage outside any agenda item."""
+    if not number:
+        return ""
+    if title and title.lower() not in doc_title.lower():
+        return f"item {number} {title}"
+    return f"item {number}"
+
+
+def short_date(iso: str | None) -> str:
+    """'2026-02-10' -> '10 Feb 2026'; None -> 'undated'."""
+    if not iso:
+        return "undated"
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%b %Y}"
+
+
+def citation_reference(title: str, iso_date: str | None, item_number: str | None, item_title: str | None, pages: str) -> str:
+    """A citation in one line: "Public reports pack, 10 Feb 2026, item 7 Police and Crime Plan progress, p. 47"."""
+    parts = [title]
+    when = short_date(iso_date)
+    if when not in title:
+        parts.append(when)
+    if label := item_label(item_number, item_title, title):
+        parts.append(label)
+    parts.append(pages)
+    return ", ".join(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class Citation:
     source: str
@@ -61,10 +97,21 @@ class Citation:
     title: str = ""
     date: str | None = None
     ocr_confidence: float | None = None  # the text was read by OCR, with this mean word confidence (0-100)
+    item_number: str | None = None  # the agenda item the passage is part of, in this paper
+    item_title: str | None = None
 
     @property
     def pages(self) -> str:
         return page_label(self.page, self.page_end, self.ocr_confidence)
+
+    @property
+    def reference(self) -> str:
+        return citation_reference(self.title or self.source, self.date, self.item_number, self.item_title, self.pages)
+
+    def to_json(self) -> dict:
+        return {"source": self.source, "title": self.title, "date": self.date, "page": self.page,
+                "page_end": self.page_end, "ocr_confidence": self.ocr_confidence, "item_number": self.item_number,
+                "item_title": self.item_title, "reference": self.reference}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +137,13 @@ class Passage:
     also_in: tuple[Citation, ...] = ()
     source_url: str | None = None  # where the publisher's site serves the paper, when it was fetched from there
     ocr_confidence: float | None = None  # the text was read by OCR, with this mean word confidence (0-100)
+    item_number: str | None = None  # the agenda item the passage is part of ("7"); None outside any item
+    item_title: str | None = None  # that item's title ("Police and Crime Plan progress")
+
+    @property
+    def reference(self) -> str:
+        """The citation in one line: "Public reports pack, 10 Feb 2026, item 7 Police and Crime Plan progress, p. 47"."""
+        return citation_reference(self.title, self.date, self.item_number, self.item_title, self.pages)
 
     @property
     def pages(self) -> str:
@@ -105,9 +159,10 @@ class Passage:
         return {"rank": self.rank, "source": self.source, "source_url": self.source_url, "title": self.title,
                 "date": self.date,
                 "doc_type": self.doc_type, "page": self.page, "page_end": self.page_end,
-                "ocr_confidence": self.ocr_confidence, "heading": self.heading,
+                "ocr_confidence": self.ocr_confidence, "item_number": self.item_number, "item_title": self.item_title,
+                "reference": self.reference, "heading": self.heading,
                 "text": self.text, "score": round(self.score, 6), "outside_filter": self.outside_filter,
-                "also_in": [{"source": c.source, "page": c.page, "ocr_confidence": c.ocr_confidence} for c in self.also_in]}
+                "also_in": [c.to_json() for c in self.also_in]}
 
 
 @dataclass(frozen=True, slots=True)
