@@ -165,3 +165,14 @@ def test_issue_14_a_grant_in_the_report_and_its_pack_copy_is_listed_and_added_on
     totalled = answer("what was funded for drug treatment and substance misuse", pack_index)
     sentences = [line.text for line in totalled.lines]
     assert len(sentences) == len(set(sentences)), "no statement listed twice"
+
+
+def test_issue_14_a_grant_in_the_pack_and_in_the_report_alone_is_added_once(pack_index):
+    from panelqa.reports.funding import funding_rows, funding_total
+
+    rows = funding_rows(pack_index)
+    pack_only = funding_total([r for r in rows if r.file_name != REPORT])
+    both = funding_total(rows)
+    assert pack_only.grants > 40, pack_only
+    assert both.total_pence == pack_only.total_pence, "the report alone restates the pack's grants"
+    assert both.grants == pack_only.grants and both.repeats > pack_only.repeats

@@ -22,7 +22,7 @@ from panelqa.text.sentences import split_sentences
 from panelqa.text.stopwords import STOP_WORDS
 from panelqa.vocab import SUMMED_KINDS, LedgerKind
 
-__all__ = ["LedgerRow", "extract_ledger", "link_grants", "classify", "find_recipient", "SUMMED_KINDS",
+__all__ = ["LedgerRow", "extract_ledger", "link_grants", "statement_key", "classify", "find_recipient", "SUMMED_KINDS",
            "ledger_embedding_text"]
 
 LEDGER_VERSION = 3  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
@@ -454,6 +454,11 @@ def _financial_year(sentence: str, chunk: Chunk, doc: Document,
 
 def recipient_key(recipient: str | None) -> str:
     return re.sub(r"[^a-z0-9()]+", " ", (recipient or "").lower()).strip()
+
+
+def statement_key(row: LedgerRow) -> tuple[int, str]:
+    """An amount and the sentence stating it, spacing and case aside: the same statement in two papers."""
+    return row.amount_pence, " ".join(row.sentence.lower().split())
 
 
 def link_grants(rows: Sequence[LedgerRow]) -> tuple[LedgerRow, ...]:

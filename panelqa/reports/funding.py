@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from panelqa.ingest.ledger import LedgerRow
+from panelqa.ingest.ledger import LedgerRow, statement_key
 from panelqa.ingest.store import Store
 from panelqa.reports.match import dense_scores, in_year, search_rows, topic_words, with_score
 from panelqa.search.terms import fts_quote
@@ -67,18 +67,29 @@ def funding_rows(index_dir: Path, year: int | None = None, search: str | None = 
 
 
 def funding_total(rows: Sequence[FundingRow]) -> FundingTotal:
-    """Sum grants and spending once per grant; count the rest by kind."""
+    """Sum grants and spending once per grant; count the rest by kind.
+
+    A grant is stated once per paper (its rows share a grant id), and once across papers when two papers of
+    one meeting state it in the same words: a report and its copy in the meeting's reports pack.
+    """
     seen: set[str] = set()
+    stated: dict[tuple, tuple[str, str]] = {}  # (statement, meeting date) -> (paper, grant) that first stated it
+    same_as: dict[str, str] = {}  # a grant of one paper -> the same grant as another paper states it
     total = repeats = 0
     other: dict[str, int] = {}
     for r in rows:
         if not r.row.summed:
             other[r.row.kind] = other.get(r.row.kind, 0) + 1
             continue
-        if r.row.grant_id in seen:
+        key = (statement_key(r.row), r.row.meeting_date)
+        first = stated.setdefault(key, (r.row.doc_id, r.row.grant_id))
+        if first[0] != r.row.doc_id:
+            same_as.setdefault(r.row.grant_id, same_as.get(first[1], first[1]))
+        grant = same_as.get(r.row.grant_id, r.row.grant_id)
+        if grant in seen:
             repeats += 1
             continue
-        seen.add(r.row.grant_id)
+        seen.add(grant)
         total += r.row.amount_pence
     return FundingTotal(total, len(seen), len(rows), repeats, tuple(sorted(other.items())))
 

@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 
+from panelqa.ingest.ledger import statement_key
 from panelqa.reports.funding import funding_total, money_rows
 from panelqa.reports.match import topic_words
 from panelqa.search.index import SearchIndex, doc_matches
@@ -57,7 +58,7 @@ def _once_per_statement(found: list, shown: set[str]) -> list:
     added once, from the copy whose passage is already shown when one is."""
     groups: dict[tuple[int, str], list] = {}
     for r in found:
-        groups.setdefault((r.row.amount_pence, " ".join(r.row.sentence.lower().split())), []).append(r)
+        groups.setdefault(statement_key(r.row), []).append(r)
     keep = set()
     for rows in groups.values():
         papers = {r.row.doc_id for r in rows}
