@@ -123,3 +123,11 @@ def test_an_answer_quotes_a_range_whole_and_never_adds_its_low_end(money_index):
 def test_an_answer_quotes_approx_amounts_in_one_sentence(money_index):
     result = answer("How many young people did the mentoring pilot in Oxford reach?", money_index)
     assert any("approx. £5,000 and reached forty young people" in line.text for line in result.lines), result.text
+
+
+def test_a_citation_writes_a_date_one_way_everywhere():
+    from panelqa.text.dates import display_date
+
+    assert display_date("2018-04-20") == "20 April 2018"
+    assert display_date("2026-02-10", short=True) == "10 Feb 2026"
+    assert display_date(None) == "undated" and display_date("FY 2020/21") == "FY 2020/21"

@@ -9,6 +9,7 @@ from html import escape
 
 from panelqa import content_terms, stem
 from panelqa.search.records import Answer, Citation, Passage, Query, item_label, page_label
+from panelqa.text.dates import display_date
 
 __all__ = ["plain", "query_stems", "highlight", "pages_label", "citation_text", "answer_html", "passage_html",
            "filters_text", "CARD_CSS", "nice_date", "follow_ups_html"]
@@ -61,14 +62,8 @@ def highlight(text: str, stems: frozenset[str]) -> str:
 
 
 def nice_date(iso: str | None) -> str:
-    """'2018-04-20' -> '20 April 2018'; None -> 'undated'."""
-    if not iso:
-        return "undated"
-    try:
-        day = date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{day.day} {day:%B %Y}"
+    """'2018-04-20' -> '20 April 2018'; None -> 'undated' (the rule is in panelqa/text/dates.py)."""
+    return display_date(iso)
 
 
 def pages_label(page: int, page_end: int, ocr_confidence: float | None = None) -> str:

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from panelqa.text.dates import display_date
+
 
 @dataclass(frozen=True, slots=True)
 class Filters:
@@ -66,21 +68,10 @@ def item_label(number: str | None, title: str | None, doc_title: str = "") -> st
     return f"item {number}"
 
 
-def short_date(iso: str | None) -> str:
-    """'2026-02-10' -> '10 Feb 2026'; None -> 'undated'."""
-    if not iso:
-        return "undated"
-    try:
-        day = date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{day.day} {day:%b %Y}"
-
-
 def citation_reference(title: str, iso_date: str | None, item_number: str | None, item_title: str | None, pages: str) -> str:
     """A citation in one line: "Public reports pack, 10 Feb 2026, item 7 Police and Crime Plan progress, p. 47"."""
     parts = [title]
-    when = short_date(iso_date)
+    when = display_date(iso_date, short=True)
     if when not in title:
         parts.append(when)
     if label := item_label(item_number, item_title, title):

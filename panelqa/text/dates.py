@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["MONTHS", "MONTH_NAMES", "find_dates", "with_year", "date_from_file_name", "FinancialYear",
+__all__ = ["MONTHS", "MONTH_NAMES", "display_date", "find_dates", "with_year", "date_from_file_name", "FinancialYear",
            "find_financial_years", "financial_year_of", "financial_year_range", "financial_year_overlaps"]
 
 MONTHS = {m: i for i, m in enumerate(
@@ -134,3 +134,15 @@ def financial_year_overlaps(value: str, lo: date, hi: date) -> bool:
     """Whether a financial year shares a day with the window lo..hi."""
     first, last = financial_year_range(value)
     return first <= hi and lo <= last
+
+
+def display_date(iso: str | None, *, short: bool = False) -> str:
+    """How a citation writes a paper's date: '2018-04-20' -> '20 April 2018' (short: '20 Apr 2018');
+    None -> 'undated'; a value that is not an ISO date is shown as it is."""
+    if not iso:
+        return "undated"
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%b %Y}" if short else f"{day.day} {day:%B %Y}"
