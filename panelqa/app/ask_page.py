@@ -11,7 +11,7 @@ import streamlit as st
 from panelqa import add_alert, api
 from panelqa.app.briefing import item_from_answer, item_from_passage
 from panelqa.app.cards import CARD_CSS, answer_html, filters_text, pages_label, passage_html, plain, query_stems
-from panelqa.app.resources import current_index
+from panelqa.app.resources import index_or_guidance
 from panelqa.errors import PanelqaError
 from panelqa.search.records import Answer, Filters, Passage
 
@@ -229,11 +229,9 @@ def _results(index: SearchIndex, answer: Answer) -> None:
 
 
 def main() -> None:
-    state = current_index()
-    if state.index is None:
-        st.info(plain(state.message))
+    index = index_or_guidance()
+    if index is None:
         return
-    index = state.index
     st.html(CARD_CSS)
     if "question" not in st.session_state:
         st.session_state.question = st.session_state.get("asked", "")

@@ -12,7 +12,7 @@ import streamlit as st
 from panelqa import api
 from panelqa.app.cards import CARD_CSS, follow_ups_html, plain
 from panelqa.app.page_view import show_page
-from panelqa.app.resources import current_index, settings
+from panelqa.app.resources import index_or_guidance, settings
 from panelqa.app.state import kept
 from panelqa.cli.report_format import rows_csv
 from panelqa.errors import PanelqaError
@@ -92,11 +92,9 @@ def _viewer(index, v) -> None:
 
 
 def main() -> None:
-    state = current_index()
-    if state.index is None:
-        st.info(plain(state.message))
+    index = index_or_guidance()
+    if index is None:
         return
-    index = state.index
     index_dir = str(index.index_dir)
     st.html(CARD_CSS)
     st.subheader("Commitments")

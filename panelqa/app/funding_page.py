@@ -11,7 +11,7 @@ import streamlit as st
 from panelqa import api, format_pounds, funding_total
 from panelqa.app.cards import plain
 from panelqa.app.page_view import show_page
-from panelqa.app.resources import current_index, settings
+from panelqa.app.resources import index_or_guidance, settings
 from panelqa.app.state import kept
 from panelqa.cli.report_format import rows_csv
 from panelqa.errors import PanelqaError
@@ -153,11 +153,9 @@ def _viewer(index, r) -> None:
 
 
 def main() -> None:
-    state = current_index()
-    if state.index is None:
-        st.info(plain(state.message))
+    index = index_or_guidance()
+    if index is None:
         return
-    index = state.index
     index_dir = str(index.index_dir)
     st.html(TOTAL_CSS)
     st.subheader("Funding")

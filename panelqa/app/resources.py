@@ -14,7 +14,7 @@ from panelqa.settings import Settings
 if TYPE_CHECKING:
     from panelqa import SearchIndex
 
-__all__ = ["settings", "embedder", "current_index", "NO_PAPERS", "IndexState"]
+__all__ = ["settings", "embedder", "current_index", "index_or_guidance", "NO_PAPERS", "IndexState"]
 
 NO_PAPERS = ("No papers are indexed yet: add PDFs on the Papers page, "
              "or run \"panelqa ingest corpus/\" in a terminal and reload this page.")
@@ -52,3 +52,13 @@ def current_index(config: Settings | None = None) -> IndexState:
     embedder(config.model)  # the model is loaded once per process (the index reuses it), with a spinner
     _ = index.faiss  # build or load the vectors now, not during the first question
     return IndexState(index)
+
+
+def index_or_guidance() -> SearchIndex | None:
+    """The index for a page, or None once the page shows the one sentence that says why there is none."""
+    state = current_index()
+    if state.index is None:
+        from panelqa.app.cards import plain
+
+        st.info(plain(state.message))
+    return state.index

@@ -9,7 +9,7 @@ import streamlit as st
 
 from panelqa import api
 from panelqa.app.cards import CARD_CSS, plain
-from panelqa.app.resources import current_index
+from panelqa.app.resources import index_or_guidance
 from panelqa.errors import PanelqaError
 
 PLACEHOLDER = "e.g. Buddi tags"
@@ -39,11 +39,9 @@ def _entry_html(entry) -> str:
 
 
 def main() -> None:
-    state = current_index()
-    if state.index is None:
-        st.info(plain(state.message))
+    index = index_or_guidance()
+    if index is None:
         return
-    index = state.index
     st.html(CARD_CSS)
     with st.form("timeline", border=False, enter_to_submit=True):
         matter_col, button_col = st.columns([6, 1], vertical_alignment="bottom")

@@ -14,7 +14,7 @@ import streamlit as st
 
 from panelqa import api, list_alerts, remove_alert, run_alerts
 from panelqa.app.cards import CARD_CSS, passage_html, plain, query_stems
-from panelqa.app.resources import current_index
+from panelqa.app.resources import index_or_guidance
 from panelqa.errors import PanelqaError
 
 LOOK_BACK_DAYS = 30  # the first view: what a monthly panel cycle brought in
@@ -61,11 +61,9 @@ def _remove(name: str, index_dir: str) -> None:
 
 
 def main() -> None:
-    state = current_index()
-    if state.index is None:
-        st.info(plain(state.message))
+    index = index_or_guidance()
+    if index is None:
         return
-    index = state.index
     st.html(CARD_CSS)
     alerts = list_alerts(index.index_dir)
     if error := st.session_state.pop("wn_error", None):
