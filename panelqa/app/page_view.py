@@ -1,4 +1,5 @@
-"""A row's page as the Funding and Commitments pages show it: the image with its passage marked and the PDF."""
+"""A passage's page as the Funding, Commitments, Timeline and What's new pages show it: the image with the
+passage marked, and the PDF."""
 
 from __future__ import annotations
 

@@ -9,11 +9,11 @@ import streamlit as st
 
 from panelqa import api
 from panelqa.app.cards import CARD_CSS, plain
+from panelqa.app.page_view import show_page
 from panelqa.app.resources import index_or_guidance
 from panelqa.errors import PanelqaError
 
 PLACEHOLDER = "e.g. Buddi tags"
-PAGE_WIDTH_PX = 820
 FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2100, 12, 31)
 
 
@@ -70,12 +70,8 @@ def main() -> None:
         st.html(_entry_html(entry))
         first = entry.mentions[0]
         if st.toggle(f"Show p. {first.page}", key=f"tl-page-{n}"):
-            image = _page_image(index, index.stamp, entry.doc_id, first.chunk_id, first.page)
-            if image is None:
-                st.warning(plain(f"This paper's file is no longer where it was indexed ({entry.link}); "
-                                 "ingest it again to see it."))
-            else:
-                st.image(image.png, caption=f"Page {first.page}; the mention is marked.", width=PAGE_WIDTH_PX)
+            show_page(index, _page_image(index, index.stamp, entry.doc_id, first.chunk_id, first.page), entry.doc_id,
+                      entry.file_name, key=f"tl-pdf-{n}")
     if result.commitments:
         st.subheader("Commitments about it")
         st.caption("Possible follow-ups are similar text in later papers, not a verdict.")

@@ -14,11 +14,11 @@ import streamlit as st
 
 from panelqa import api, list_alerts, remove_alert, run_alerts
 from panelqa.app.cards import CARD_CSS, passage_html, plain, query_stems
+from panelqa.app.page_view import show_page
 from panelqa.app.resources import index_or_guidance
 from panelqa.errors import PanelqaError
 
 LOOK_BACK_DAYS = 30  # the first view: what a monthly panel cycle brought in
-PAGE_WIDTH_PX = 820
 FIRST_DAY = date(1990, 1, 1)
 NO_SEARCHES = ("No saved searches yet: ask a question on the Ask page and save it there, "
                "or run panelqa alerts add \"knife crime\" in a terminal.")
@@ -94,12 +94,8 @@ def main() -> None:
         for m, p in enumerate(r.passages):
             st.html(passage_html(replace(p, rank=m + 1), stems) + _source_link(p))
             if st.toggle(f"Show p. {p.page}", key=f"wn-page-{n}-{m}"):
-                image = _page_image(index, index.stamp, p.doc_id, p.chunk_id, p.page)
-                if image is None:
-                    st.warning(plain(f"This paper's file is no longer where it was indexed ({p.source}); "
-                                     "ingest it again to see it."))
-                else:
-                    st.image(image.png, caption=f"Page {p.page}; the passage is marked.", width=PAGE_WIDTH_PX)
+                show_page(index, _page_image(index, index.stamp, p.doc_id, p.chunk_id, p.page), p.doc_id,
+                          p.file_name, key=f"wn-pdf-{n}-{m}")
 
 
 main()
