@@ -40,6 +40,8 @@ def _faiss_matches_database(index: Path) -> bool:
 
 def _cli(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
     return result.exit_code, result.output
 
 
@@ -123,6 +125,57 @@ def test_index_files_are_readable_by_whoever_can_read_the_folder(sample_index_co
         os.umask(old)
     for name in (FAISS_NAME, MANIFEST_NAME):
         assert (sample_index_copy / name).stat().st_mode & 0o777 == 0o644, name
+
+
+@pytest.fixture
+def unwritable():
+    """Make paths unwritable for this process: chmod for a user, chattr +i for root (whom modes do not stop);
+    undone after the test. Skips where neither takes effect."""
+    made: list[Path] = []
+
+    def make(folder: Path, paths: list[Path]) -> None:
+        for path in paths:
+            if os.geteuid() == 0:
+                if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(path)]).returncode:
+                    pytest.skip("root needs chattr +i to make a file unwritable, and it is not available here")
+            else:
+                path.chmod(path.stat().st_mode & ~0o222)
+            made.append(path)
+        try:
+            (folder / "probe").touch()
+        except OSError:
+            return
+        pytest.skip("this file system lets the folder be written whatever its mode")
+
+    yield make
+    for path in reversed(made):
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(path)])
+        else:
+            path.chmod(path.stat().st_mode | 0o200)
+
+
+READ_ONLY_KINDS = {
+    "read-only folder": lambda d: [d],
+    "another user's index": lambda d: [d, *sorted(d.iterdir())],  # neither the folder nor its files writable
+}
+
+
+@pytest.mark.parametrize("kind", sorted(READ_ONLY_KINDS))
+def test_an_index_the_user_cannot_write_is_read_and_refuses_writes_in_one_sentence(sample_index_copy, unwritable,
+                                                                                   kind):
+    unwritable(sample_index_copy, READ_ONLY_KINDS[kind](sample_index_copy))
+    code, out = _cli("ask", QUESTION, "--index", str(sample_index_copy))
+    assert code == 0 and "£" in out and "Traceback" not in out, out
+    for command in (["funding"], ["docs"], ["commitments"]):
+        code, out = _cli(*command, "--index", str(sample_index_copy))
+        assert code == 0 and "Traceback" not in out, (command, out)
+    assert search(QUESTION, index_dir=sample_index_copy), "the Python API reads it too"
+    for command in (["ingest", str(CORPUS)], ["alerts", "add", "knives"]):
+        code, out = _cli(*command, "--index", str(sample_index_copy))
+        assert code == 1, (command, out)
+        assert f"Error: The index folder {sample_index_copy}/ is not writable by you" in out, (command, out)
+        assert "damaged" not in out and "Traceback" not in out, (command, out)
 
 
 def test_queries_during_an_ingest_never_fail(tmp_path, make_pdf, ingest, embedder):
