@@ -127,34 +127,6 @@ def test_index_files_are_readable_by_whoever_can_read_the_folder(sample_index_co
         assert (sample_index_copy / name).stat().st_mode & 0o777 == 0o644, name
 
 
-@pytest.fixture
-def unwritable():
-    """Make paths unwritable for this process: chmod for a user, chattr +i for root (whom modes do not stop);
-    undone after the test. Skips where neither takes effect."""
-    made: list[Path] = []
-
-    def make(folder: Path, paths: list[Path]) -> None:
-        for path in paths:
-            if os.geteuid() == 0:
-                if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(path)]).returncode:
-                    pytest.skip("root needs chattr +i to make a file unwritable, and it is not available here")
-            else:
-                path.chmod(path.stat().st_mode & ~0o222)
-            made.append(path)
-        try:
-            (folder / "probe").touch()
-        except OSError:
-            return
-        pytest.skip("this file system lets the folder be written whatever its mode")
-
-    yield make
-    for path in reversed(made):
-        if os.geteuid() == 0:
-            subprocess.run(["chattr", "-i", str(path)])
-        else:
-            path.chmod(path.stat().st_mode | 0o200)
-
-
 READ_ONLY_KINDS = {
     "read-only folder": lambda d: [d],
     "another user's index": lambda d: [d, *sorted(d.iterdir())],  # neither the folder nor its files writable
