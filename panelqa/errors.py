@@ -27,6 +27,12 @@ def index_damaged(index_dir, detail) -> IndexDamaged:
                         f"\"panelqa ingest --rebuild <your papers> --index {index_dir}\".")
 
 
+def index_not_writable(index_dir, detail) -> PanelqaError:
+    """The one sentence for an index folder this user may read but not write (another user's, a read-only mount)."""
+    return PanelqaError(f"The index folder {index_dir}/ is not writable by you ({detail}); ask its owner for "
+                        "write access, or ingest into a folder of your own with --index.")
+
+
 def index_busy(index_dir) -> PanelqaError:
     return PanelqaError(f"The index {index_dir}/ stayed locked by another writer for over 30 s; "
                         "try again when its ingest has finished.")

@@ -3,7 +3,9 @@ per test, and the sample corpus indexed once per run (copied for a test that wri
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -110,3 +112,31 @@ def moderngov() -> Iterable[Site]:
     """A real modern.gov site on 127.0.0.1: recorded answers, one committee, two meetings (tests/moderngov_site.py)."""
     with audit_committee_site() as site:
         yield site
+
+
+@pytest.fixture
+def unwritable():
+    """Make paths unwritable for this process: chmod for a user, chattr +i for root (whom modes do not stop);
+    undone after the test. Skips where neither takes effect."""
+    made: list[Path] = []
+
+    def make(folder: Path, paths: list[Path]) -> None:
+        for path in paths:
+            if os.geteuid() == 0:
+                if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(path)]).returncode:
+                    pytest.skip("root needs chattr +i to make a file unwritable, and it is not available here")
+            else:
+                path.chmod(path.stat().st_mode & ~0o222)
+            made.append(path)
+        try:
+            (folder / "probe").touch()
+        except OSError:
+            return
+        pytest.skip("this file system lets the folder be written whatever its mode")
+
+    yield make
+    for path in reversed(made):
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(path)])
+        else:
+            path.chmod(path.stat().st_mode | 0o200)

@@ -154,6 +154,20 @@ def test_upload_ingests_good_files_and_reports_the_bad_one(tmp_path, monkeypatch
     assert len(at.dataframe[0].value) == 1
 
 
+def test_an_upload_into_an_index_the_user_cannot_write_says_so_in_one_sentence(sample_index_copy, monkeypatch,
+                                                                                unwritable):
+    unwritable(sample_index_copy, [sample_index_copy])
+    at = _app(sample_index_copy, monkeypatch)
+    at.switch_page("panelqa/app/papers_page.py").run()
+    assert len(at.dataframe[0].value) == 3, "the papers of a read-only index are listed"
+    at.file_uploader[0].set_value([("new.pdf", b"%PDF-1.4", "application/pdf")]).run()
+    _button(at, "Add 1 file(s)").click().run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert error.startswith(plain(f"The index folder {sample_index_copy}/ is not writable by you (")), error
+    assert error.endswith(plain("ask its owner for write access, or ingest into a folder of your own with --index."))
+
+
 def test_only_indexed_documents_reach_the_file_system(sample_index, tmp_path):
     index = api.open_index(sample_index, "all-MiniLM-L6-v2")
     doc_id = next(iter(index.documents))

@@ -40,6 +40,8 @@ def _faiss_matches_database(index: Path) -> bool:
 
 def _cli(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
     return result.exit_code, result.output
 
 
@@ -123,6 +125,29 @@ def test_index_files_are_readable_by_whoever_can_read_the_folder(sample_index_co
         os.umask(old)
     for name in (FAISS_NAME, MANIFEST_NAME):
         assert (sample_index_copy / name).stat().st_mode & 0o777 == 0o644, name
+
+
+READ_ONLY_KINDS = {
+    "read-only folder": lambda d: [d],
+    "another user's index": lambda d: [d, *sorted(d.iterdir())],  # neither the folder nor its files writable
+}
+
+
+@pytest.mark.parametrize("kind", sorted(READ_ONLY_KINDS))
+def test_an_index_the_user_cannot_write_is_read_and_refuses_writes_in_one_sentence(sample_index_copy, unwritable,
+                                                                                   kind):
+    unwritable(sample_index_copy, READ_ONLY_KINDS[kind](sample_index_copy))
+    code, out = _cli("ask", QUESTION, "--index", str(sample_index_copy))
+    assert code == 0 and "£" in out and "Traceback" not in out, out
+    for command in (["funding"], ["docs"], ["commitments"]):
+        code, out = _cli(*command, "--index", str(sample_index_copy))
+        assert code == 0 and "Traceback" not in out, (command, out)
+    assert search(QUESTION, index_dir=sample_index_copy), "the Python API reads it too"
+    for command in (["ingest", str(CORPUS)], ["alerts", "add", "knives"]):
+        code, out = _cli(*command, "--index", str(sample_index_copy))
+        assert code == 1, (command, out)
+        assert f"Error: The index folder {sample_index_copy}/ is not writable by you" in out, (command, out)
+        assert "damaged" not in out and "Traceback" not in out, (command, out)
 
 
 def test_queries_during_an_ingest_never_fail(tmp_path, make_pdf, ingest, embedder):

@@ -11,7 +11,7 @@ from panelqa import api
 from panelqa.app.cards import plain
 from panelqa.app.resources import current_index, embedder, settings
 from panelqa.cli.ingest_format import format_file_line, format_summary  # the same report as `panelqa ingest`
-from panelqa.errors import PanelqaError
+from panelqa.errors import PanelqaError, index_not_writable
 
 UPLOADS = "uploads"  # under the index folder, so uploaded papers stay next to the index that cites them
 NEWEST, OLDEST = "Newest first", "Oldest first"
@@ -73,8 +73,12 @@ def _upload() -> None:
     if files and st.button(f"Add {len(files)} file(s) to the index", type="primary"):
         config = settings()
         folder = config.index_dir / UPLOADS
-        folder.mkdir(parents=True, exist_ok=True)
-        paths = [_save(folder, f.name, f.getvalue()) for f in files]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            paths = [_save(folder, f.name, f.getvalue()) for f in files]
+        except OSError as exc:  # another user's index, a read-only mount: readable, but not ours to add to
+            st.error(plain(str(index_not_writable(config.index_dir, exc.strerror))))
+            return
         bar = st.progress(0.0, text=f"Reading {len(paths)} file(s)...")
         lines: list[str] = []
 

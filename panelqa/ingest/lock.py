@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from panelqa.errors import PanelqaError
+from panelqa.errors import index_not_writable
 
 __all__ = ["writer_lock", "set_index_aside", "LOCK_NAME"]
 
@@ -30,8 +30,7 @@ def writer_lock(index_dir: Path, on_wait: Callable[[str], None] | None = None) -
         index_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(index_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as exc:
-        raise PanelqaError(f"The index folder {index_dir}/ is not writable ({exc.strerror}); "
-                           "choose another with --index.") from exc
+        raise index_not_writable(index_dir, exc.strerror) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

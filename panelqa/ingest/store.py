@@ -21,6 +21,7 @@ import sqlite3
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from panelqa.errors import IndexDamaged, IndexMismatch, PanelqaError, index_damaged
+from panelqa.errors import IndexDamaged, IndexMismatch, PanelqaError, index_damaged, index_not_writable
 from panelqa.ingest.ledger import LedgerRow
 from panelqa.ingest.records import Chunk, Document, Fact, Page
 from panelqa.ingest.vectors import build_index
@@ -202,29 +203,45 @@ class Store:
         if read_only:
             if not self.db_path.exists():
                 raise PanelqaError(f"No index at {self.index_dir}/; run \"panelqa ingest corpus/\" to build one.")
-            self.conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False,
-                                        timeout=BUSY_TIMEOUT_S)
-            self._probe()
+            self._open_read_only()
             if self._missing_migrations():
                 self.conn.close()
                 self._upgrade()
-                self.conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False,
-                                            timeout=BUSY_TIMEOUT_S)
+                self._open_read_only()
         else:
             try:
                 self.index_dir.mkdir(parents=True, exist_ok=True)
+                for path in (self.index_dir, self.db_path):  # SQLite would open it read-only and fail later
+                    if path.exists() and not os.access(path, os.W_OK):
+                        raise index_not_writable(self.index_dir, f"no write permission on {path.name}")
                 self.conn = sqlite3.connect(self.db_path, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
                 self._probe()
                 self.conn.execute("PRAGMA journal_mode=WAL")
-            except IndexDamaged:
+            except PanelqaError as exc:
+                if isinstance(exc, IndexDamaged) and _cannot_write(exc.__cause__):
+                    raise index_not_writable(self.index_dir, exc.__cause__) from exc
                 raise
             except (OSError, sqlite3.Error) as exc:
-                raise PanelqaError(f"The index folder {self.index_dir}/ is not writable ({exc}); "
-                                   "choose another with --index.") from exc
+                raise index_not_writable(self.index_dir, exc) from exc
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
             self._adopt_manifest_identity()
         self.conn.row_factory = sqlite3.Row
+
+    def _open_read_only(self) -> None:
+        """Open for reading. A WAL database needs its -shm file, which a reader of a folder it cannot write
+        (a shared index, a read-only mount) cannot create: with no writer at work (no -wal file) the database
+        is then opened as immutable, so reading never needs the folder to be writable."""
+        uri = f"file:{urllib.parse.quote(str(self.db_path))}?mode=ro"
+        self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
+        try:
+            self._probe()
+        except IndexDamaged as exc:
+            wal = self.db_path.with_name(self.db_path.name + "-wal")
+            if not _cannot_write(exc.__cause__) or wal.exists():
+                raise
+            self.conn = sqlite3.connect(uri + "&immutable=1", uri=True, check_same_thread=False)
+            self._probe()
 
     def _missing_migrations(self) -> list[str]:
         try:
@@ -696,6 +713,11 @@ class Store:
 
 def damaged(index_dir: Path, detail) -> IndexDamaged:
     return index_damaged(Path(index_dir), detail)
+
+
+def _cannot_write(exc: BaseException | None) -> bool:
+    """SQLite could not open or write a file (permissions, a read-only folder), as against a damaged one."""
+    return getattr(exc, "sqlite_errorname", None) in ("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM")
 
 
 def vectors_problem(index_dir: Path, generation: int, chunk_count: int, *, read_bytes: bool = False) -> str | None:
