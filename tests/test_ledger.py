@@ -438,10 +438,13 @@ def test_issue_13_thresholds_say_what_they_limit(tmp_path):
         "Cost increases of up to 10% to a ceiling of £100k are delegated to the Director.\n\n"
         "All new central government tender documents for contracts over £10,000 to be published on a single "
         "website.\n\n"
-        "More local authorities are publishing datasets beyond £500 spend data."))
+        "More local authorities are publishing datasets beyond £500 spend data.\n\n"
+        "The department's bodies published all items of spend over £750, beyond what is required.\n\n"
+        "It has published spending data at a £250 threshold."))
     for amount, words in (("£25k", "goods and services of value greater than £25k"), ("£100k", "ceiling of £100k"),
                           ("£10,000", "tender documents for contracts over £10,000"),
-                          ("£500", "datasets beyond £500 spend data")):
+                          ("£500", "datasets beyond £500 spend data"), ("£750", "items of spend over £750"),
+                          ("£250", "spending data at a £250 threshold")):
         row = _by_amount(rows, amount)
         assert (row.kind, words in row.purpose) == ("threshold", True), (amount, row.kind, row.purpose)
 
@@ -461,6 +464,7 @@ def test_issue_13_fund_sizes_pipelines_and_changes_are_not_grants_or_ranges(tmp_
     assert (before.amount_high_pence, after.amount_high_pence) == (None, None), "a change is not a range"
     assert (before.kind, before.summed) == ("other", False) and "before a change" in before.flag
     assert after.amount_pence == 16_823_000_000
+    assert (after.kind, after.summed) == ("budget", False), "an allocation as revised is a budget"
 
 
 def test_issue_13_a_table_s_variance_column_and_cost_lines():

@@ -26,7 +26,7 @@ from panelqa.vocab import SUMMED_KINDS, LedgerKind
 __all__ = ["LedgerRow", "extract_ledger", "link_grants", "statement_key", "classify", "find_recipient", "SUMMED_KINDS",
            "ledger_embedding_text"]
 
-LEDGER_VERSION = 5  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
+LEDGER_VERSION = 6  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
 # 3: purposes from the clause (table rows: label and column header), kinds from the clause (total, estimate),
 # a repeat is linked only when its purpose agrees; commitments.py: an action quotes the sentence naming its
 # subject, owners of "We will" and action logs, deadlines with the year from the paper's date; 4: thresholds say what they
@@ -35,7 +35,8 @@ LEDGER_VERSION = 5  # 2: one sentence splitter (panelqa/text/sentences.py), fina
 # in brackets, a Government Response's "we", "The working group will" with the sentence that set it up; 5: "we have secured"
 # names the author, valuations to the economy, reallocations and hypothetical needs are not grants, "£100k (...) and
 # £3m" continues a threshold, a table row's label in words; commitments.py: forecasts and fragments are no
-# commitments, "offered to employees" is no undertaking
+# commitments, "offered to employees" is no undertaking; 6: "spend over £250" and "a £250 threshold" are thresholds,
+# an allocation as revised is a budget
 MIN_PURPOSE_WORDS = 3  # a purpose needs this many content words, else the clause (or the sentence before) is used
 PURPOSE_LEAD_WORDS = 20  # a purpose read from the clause keeps this many words either side of the amount
 MAX_FUND_HEADING_WORDS = 8  # a longer "heading" naming a fund is a sentence the chunker took for one
@@ -148,11 +149,12 @@ _THRESHOLD = re.compile(r"(?:[>≥<≤]|\bover|\babove|\bunder|\bbelow|\bup to|\
 # "over £109 billion of investment", "spent over £2m", "and over £5m": about that much, not a limit; a threshold
 # follows what it limits ("contracts over £10,000", "expenditure over £500", "Grants of up to £5,000")
 _ABOUT = re.compile(r"(?:,|\b(?:and|of|with|includes?|including|included|is|was|are|were|be|been|totall?ing|some|by|"
-                    r"spent|spend|spends|invested|invest|received|receive|secured|provided|attracted|generated|raised|"
+                    r"spent|invested|invest|received|receive|secured|provided|attracted|generated|raised|"
                     r"levered|leveraged|worth|cost|costs|costing|saved|save|saving|bring|brought|amounts? to|reached|"
                     r"now|already|just|well))\s+(?:over|more than|above|in excess of|upwards of)\s*$", re.I)
 # "publishing datasets beyond £500 spend data", "£500 and over": the amount names a threshold of what follows
-_THRESHOLD_NOUN = re.compile(r"^\s*(?:\+\s*)?(?:spend|spending|expenditure|transactions?|payments?)\s+data\b", re.I)
+_THRESHOLD_NOUN = re.compile(r"^\s*(?:\+\s*)?(?:(?:spend|spending|expenditure|transactions?|payments?)\s+data\b|"
+                             r"(?:\w+\s+)?(?:threshold|limit|ceiling)\b)", re.I)
 # "The Transforming Cities Fund is a £2.45 billion capital grant transport fund": the size of a fund, not a grant
 _IS_A = re.compile(r"\b(?:is|was|are|were|be)\s+(?:a|an|the)\s*$", re.I)
 _FUND_NOUN = re.compile(r"^\s*(?:[\w-]+\s+){0,4}(?:fund|funds|programme|pot|scheme|settlement|budget|pipeline|"
@@ -161,9 +163,14 @@ MIN_NATIONAL_PENCE = 1_000_000_000 * 100  # a "grant" of £1bn or more is a nati
 # "increased from £35 to £40": the figure before the change
 _BEFORE_CHANGE = re.compile(r"\b(?:increas|decreas|rais|ris|rose|fell|fall|reduc|grew|grow|went|gone|cut|lower|"
                             r"chang|mov|revis|up|down)\w*\s+(?:\w+\s+)?from\s*$", re.I)
+# "The overall allocation increased from £147.93m to £168.23m": a budget as revised
+_AFTER_CHANGE = re.compile(r"\b(?:increas|decreas|rais|ris|rose|fell|reduc|grew|grow|revis|chang|re-?baselin)\w*\s+"
+                           r"(?:from\s+£\s?[\d.,]+\s?(?:bn|m|k|million|billion)?\s+)?to\s*$", re.I)
+_BUDGET_WORD = re.compile(r"\b(?:allocations?|budgets?|programmes?|settlements?|envelopes?|forecasts?|estimates?|"
+                          r"precepts?|cost of the (?:scheme|project|programme))\b", re.I)
 # a table's column of differences: "Increase", "Decrease", "Variance", "Change", "Movement"
-_VARIANCE = re.compile(r"\b(?:increases?|decreases?|variances?|change|movements?|differences?|under/over|"
-                       r"\(?(?:over|under)\)?\s*spend)\b|\+/-", re.I)
+_VARIANCE = re.compile(r"^\W*(?:(?:increases?|decreases?|variances?|changes?|movements?|differences?|under/over|"
+                       r"\(?(?:over|under)\)?\s*spend)\b|\+/-)", re.I)
 _AND_ANOTHER = re.compile(r"^\s*(?:\([^()]{0,80}\)\s*)?(?:,|and|or|,\s*and|,\s*or)\s*$")  # "£100k (...) and £3m"
 _VARIANCE_OF = re.compile(r"\b(?:increases?|decreases?|variances?|reductions?|rises?|falls?|changes?)\s+of\s*$", re.I)
 # a table's row that names a cost: "Consultancy", "Staff costs", "Travel and subsistence"
@@ -282,7 +289,8 @@ def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, be
             and _THRESHOLD.search(sentence[:earlier_amounts[-1].start])):
         # "to a ceiling of £100k (Feasibility and Development Funding) and £3m (approved scheme funding)"
         kind, reason = "threshold", "a threshold or limit, not a payment"
-    if kind == "threshold" and (cell is None or not _usable(cell[0])):
+    changed = "change" in reason or "as revised" in reason
+    if (kind == "threshold" and (cell is None or not _usable(cell[0]))) or changed:
         # what the threshold is for stands before it: "tender documents for contracts over £10,000 to be published"
         purpose = _clause_purpose(sentence[:money.start], money, rest)
     if recipient is None and kind in SUMMED_KINDS:
@@ -499,6 +507,9 @@ def classify(sentence: str, money: Money, lead: str = "", rest: str = "", label:
         return "total", "a total of amounts stated elsewhere, not one more payment"
     if _BEFORE_CHANGE.search(lead):
         return "other", "the figure before a change, not a payment"
+    before = sentence[:money.start] if sentence[money.start:money.end] == money.text else lead
+    if _AFTER_CHANGE.search(before) and _BUDGET_WORD.search(re.split(r"[.;:]\s", before)[-1]):
+        return "budget", "a budget or allocation as revised, not a payment"
     if (column and _VARIANCE.search(column)) or _VARIANCE_OF.search(lead):
         return "saving", "a saving, gap or variance, not spending"
     if _IS_A.search(lead) and _FUND_NOUN.match(rest):
