@@ -494,3 +494,21 @@ def test_issue_13_variances_valuations_reallocations_and_what_we_secured(tmp_pat
 def test_issue_13_a_table_row_is_named_by_its_first_cell_in_words():
     (row,) = _ledger_of("Number: 3; Category: Reprofiling of Spend; Scale: £50k.", "table")
     assert row.purpose.startswith("Reprofiling of Spend"), row.purpose
+
+
+def test_issue_13_awards_totals_penalties_and_table_units(tmp_path):
+    rows = _paper(tmp_path, "2026-03-27 Committee report - decisions.pdf", (
+        "Transport decisions\n\n"
+        "Approved the Full Business Case and the award of £3,330,749 of CRSTS capital funding to Bath & North "
+        "East Somerset Council for the scheme.\n\n"
+        "The total AEB grant funding for 2023/24 is £16,123,898 across 11 providers.\n\n"
+        "Penalty Charge Notices are set at £60.00 but if paid within 14 days are discounted to £30.00.\n\n"
+        "The programmes represent over £350 billion worth of government spend.\n\n"
+        "John Eyles, labour on the seat refurbishment £ 115.00 (cheque made payable to Brampton Village Hall).\n\n"
+        "Headroom to 2027/28 (£000's) was reported."))
+    award = _by_amount(rows, "£3,330,749")
+    assert (award.kind, award.recipient) == ("grant", "Bath & North East Somerset Council")
+    assert [_by_amount(rows, a).kind for a in ("£16,123,898", "£30.00")] == ["total", "price"]
+    assert _by_amount(rows, "£350billion").kind != "threshold"
+    assert _by_amount(rows, "£115.00").recipient == "Brampton Village Hall"
+    assert not any(r.amount_text.startswith("£000") for r in rows), "a table's unit is no amount"
