@@ -195,6 +195,30 @@ def test_fetched_papers_answer_with_the_meeting_date_and_the_publishers_facts(mo
     assert doc.body.source.startswith("from the publisher's site, ") and "documents/s101/" in doc.body.source
 
 
+def test_answers_and_the_ledger_cite_the_newest_version_of_a_changed_paper(moderngov, tmp_path, ingest):
+    from moderngov_site import publish_version_2
+
+    from panelqa import ask, documents
+    from panelqa.ingest.store import Store
+    from panelqa.reports.funding import ledger_rows
+    out, index = tmp_path / "papers", tmp_path / "index"
+    _fetch(moderngov, out)
+    ingest([out], index)
+    publish_version_2(moderngov)  # the site corrects £40,000 to £45,000
+    _fetch(moderngov, out)
+    ingest([out], index)
+    answer = ask("how much was noted for knife crime prevention in schools?", index)
+    assert "£45,000" in answer.text and "£40,000" not in answer.text, answer.text
+    assert not any("£40,000" in p.text for p in answer.passages), "the superseded version is not cited"
+    assert answer.passages[answer.lines[0].citation - 1].source.endswith("Knife crime fund.v2.pdf")
+    with Store(index, read_only=True) as store:
+        amounts = [r.row.amount_text for r in ledger_rows(store) if "knife crime" in (r.row.purpose or "")]
+    assert amounts == ["£45,000"], "a corrected paper is not counted twice in the ledger"
+    stored = {Path(d.document.source).name: d for d in documents(index)}
+    assert stored["Knife crime fund.pdf"].superseded and stored["Knife crime fund.pdf"].document.published_version == 1
+    assert not stored["Knife crime fund.v2.pdf"].superseded, "both versions stay in the index; the newest is cited"
+
+
 def test_a_page_that_is_not_a_pdf_and_an_empty_answer_are_lines_and_the_run_goes_on(moderngov, tmp_path):
     moderngov.set("/mg/documents/s101/Knife crime fund.pdf", b"<html><body>Document moved</body></html>",
                   ctype="text/html")
