@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+from pdfwriter import write_pdf
 
-from panelqa.search.answer_types import answer_types, holds
+from panelqa.search.answer_types import answer_types, held_share, holds
 from panelqa.search.api import answer
+from panelqa.text.sentences import sentences_of
 
 SHORT = 60  # words a member can read out in a meeting
 
@@ -34,6 +36,9 @@ def words(text: str) -> int:
     ("Why has a scoping exercise taken place?", ["reason"]),
     ("How often does the panel meet?", ["frequency"]),
     ("Is NHS information being shared with the police?", []),
+    ("What did the Chief Finance Officer agree to do about the grant funding process?", ["action"]),
+    ("What was resolved about the precept?", ["action"]),
+    ("What did the panel ask about the budget?", []),
 ])
 def test_the_question_says_what_it_asks_for(question, kinds):
     assert [t.name for t in answer_types(question)] == kinds
@@ -60,6 +65,89 @@ def test_a_sentence_of_a_real_paper_holds_the_thing_asked(question, holder, othe
     (kind, *_) = answer_types(question)
     assert holds(kind, holder, question) > 0
     assert holds(kind, other, question) == 0
+
+
+@pytest.mark.parametrize("question, holder, other", [
+    # the sample minutes: a commitment minuted as what an officer would do
+    ("What did the Chief Finance Officer agree to do about the grant funding process?",
+     "The Chief Finance Officer commented that he could let Local Authorities know of this process but he would "
+     "inform Community Safety Partnerships in the following week.", "The amount of funding involved was £400,000."),
+    # "which officer" asks for an office: a councillor's name is who asked, not the answer
+    ("Which officer commented that the red rag status related to IT issues?",
+     "The Chief Executive, OPCC commented that this related to IT issues.",
+     "Cllr Bendyshe Brown referred to page 48 of the agenda where there was a red rag status."),
+    # Gwent's panel page: "which minister" is answered by the office, not by a named chief constable
+    ("Which government minister is the panel responsible to?",
+     "In Wales Police and Crime Panels are free-standing public bodies and are the responsibility of the Home Secretary.",
+     "The main part of today's meeting was to formally receive Gwent Police's budget bid from the Chief Constable "
+     "Pam Kelly."),
+    # Humberside's minutes: a tied vote is why no chairman was elected
+    ("Why did the panel end up without a chairman?", "The votes having been cast and there being an equal number of "
+     "votes for and against the motion, the motion therefore was not carried.",
+     "It was then moved by Councillor Chaytor and seconded by Councillor Hannigan."),
+])
+def test_a_sentence_of_a_real_paper_holds_the_action_or_office_asked(question, holder, other):
+    (kind,) = answer_types(question)
+    assert holds(kind, holder, question) == 1
+    assert holds(kind, other, question) == 0
+
+
+def test_a_rise_is_stated_in_pounds_or_as_a_percentage():
+    """Suffolk's precept leaflet gives the rise both ways; either alone answers "how big was the rise"."""
+    types = answer_types("How big was the precept rise?")
+    assert held_share(types, "This precept increase of 4.2%, which equates to £10 a year for a Band D property.") == 1
+    assert held_share(types, "The reoffending rate over the last year (Q4) has reduced from 42.4 to 40.4%.") == 1
+    assert held_share(types, "The increase of £14 was approved by the Panel after a vote.") == 1
+    assert held_share(types, "The Panel supported the proposal.") == 0
+
+
+@pytest.mark.parametrize("text, sentence", [
+    # a modern.gov minutes page rendered as a table: each cell, and each bullet run into a cell, is a sentence
+    ("No. | Item |\n• --|---| Apologies for Absence Minutes: Apologies were received from Councillors Beuttell. | | "
+     "Review of Actions Minutes: Following questions the Commissioner confirmed that; • The wording of the "
+     "Commissioner’s Police and Crime Plan had been reviewed and now included ‘deprivation’. • The breakdown for "
+     "hotspot allocations had been received by Members as requested. | |",
+     "The wording of the Commissioner’s Police and Crime Plan had been reviewed and now included ‘deprivation’."),
+    # Staffordshire's minutes: a quoted question ends at its closing quote, and the reply is a sentence of its own
+    ("Ms Mallender was allowed to ask a supplementary question which was “when was Policing going to improve in the "
+     "local area?” The Commissioner responded that it was difficult sometimes to achieve the right balance.",
+     "The Commissioner responded that it was difficult sometimes to achieve the right balance."),
+])
+def test_a_sentence_stands_alone_in_a_table_cell_and_after_a_quote(text, sentence):
+    assert sentence in sentences_of(text)
+
+
+def test_a_percentage_question_about_a_fund_is_answered_with_the_percentage(index_dir):
+    """ "Fund" makes it a money question, but it asks for a share: the sentence with "10%" answers, not the grants."""
+    result = answer("What percentage of the Community Safety Fund is retained by the PCC's office?", index_dir)
+    assert result.found
+    assert "10% of my Community Safety Fund is retained" in result.lines[0].text
+    assert "£" not in result.text
+
+
+def test_a_commitment_is_answered_with_what_was_undertaken(index_dir):
+    result = answer("What did the Chief Finance Officer agree to do about the grant funding process?", index_dir)
+    assert result.found
+    assert "he would inform Community Safety Partnerships in the following week" in result.lines[0].text
+
+
+def test_issue_11_the_reply_after_a_quoted_question_is_quoted(tmp_path, make_index):
+    """A minuted question in quotes, the Commissioner's reply and what he agreed: the agreement answers."""
+    pdf = write_pdf(tmp_path / "2022-09-26 Panel minutes - Questions to the Commissioner.pdf", [
+        "Staffordshire Police, Fire and Crime Panel. Minutes of the meeting held on 26 September 2022.\n"
+        "Questions to the Commissioner from Members of the Public. Ms Mallender attended the meeting to ask the "
+        "questions and the Commissioner confirmed his response as written in the report. With the consent of the "
+        "Chairman, Ms Mallender was allowed to ask a supplementary question which was “when was Policing going to "
+        "improve in the local area?” The Commissioner responded that it was difficult sometimes to achieve the right "
+        "balance and satisfy the hopes of the community. The Commissioner agreed to meet with the local community at "
+        "a suitable forum. Resolved: That the questions asked and the Commissioner’s response be noted.",
+    ])
+    index = make_index(tmp_path / "index", [pdf])
+    result = answer("What did the Commissioner agree to do after Ms Mallender asked when policing would improve?",
+                    index)
+    assert result.found
+    assert "The Commissioner agreed to meet with the local community at a suitable forum." in result.text
+    assert words(result.text) <= SHORT
 
 
 def test_a_person_the_question_names_is_not_the_answer():

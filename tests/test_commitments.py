@@ -170,3 +170,53 @@ def test_cli_commitments_json_and_csv(sample_index):
     assert len(rows) == len(commitment_rows(sample_index))
     result = runner.invoke(cli, ["commitments", "--index", str(sample_index), "--since", "2018-13-01"])
     assert result.exit_code == 2
+
+
+# -- issue 13: owners and subjects read off rows of corpus-dev, on papers the tests write -------------------
+
+
+def _paper(tmp_path, name: str, text: str):
+    from pdfwriter import write_pdf
+
+    from panelqa.ingest.run import prepare_file
+
+    return prepare_file(str(write_pdf(tmp_path / name, [text])), "test").commitments
+
+
+def _row(rows, words: str):
+    return next(r for r in rows if words in r.text)
+
+
+def test_issue_13_owners_in_minutes(tmp_path):
+    """He is the person named before him, not the Panel; an action log names its owners with a slash or in
+    brackets."""
+    rows = _paper(tmp_path, "Data Panel Minutes 25 July 2013.pdf", (
+        "Local Public Data Panel\nMinutes of the meeting of 25 July 2013\n\nItem 8: AOB and Close\n"
+        "The Panel agreed to review the paper on open data principles at the next meeting. Tom Elkins of Compact "
+        "Voice thanked the Chair and Panel for allowing him to observe the meeting. He offered to circulate to "
+        "the Panel details of Compact Voice research compiled from FOI requests.\n\n"
+        "Action: Cabinet Office/Secretariat to circulate the links to the Lord Young report\n\n"
+        "Action: Work with Local Open Data Group to develop and put to the Panel proposals on the local "
+        "information infrastructure (Steve Peters, Gesche Schmid)"))
+    assert _row(rows, "He offered to circulate").owner == "Tom Elkins"
+    assert _row(rows, "links to the Lord Young report").owner == "Cabinet Office/Secretariat"
+    assert _row(rows, "local information infrastructure").owner == "Steve Peters, Gesche Schmid"
+
+
+def test_issue_13_a_government_response_is_the_government_s_and_a_group_keeps_its_name(tmp_path):
+    rows = _paper(tmp_path, "130529 Government Response to the Review of Public Sector Information.pdf", (
+        "The Government Response to the Review of Public Sector Information\n\nIntroduction\n"
+        "c. Thirdly, we will respond to the review's views on the interaction of the Trading Fund model with "
+        "the open data agenda.\n\n"
+        "The Home Office updated the Panel on its list of data collections. The Government's intent is to "
+        "catalogue data collections from central departments in time for April 2011.\n\n"
+        "The UK government will establish by 1 January 2014 a high level working group to ensure greater "
+        "transparency of police records. The group will explore the range of options for achieving this. "
+        "The working group will report with a clear proposal and action plan by 30 June 2014.\n\n"
+        "All open data will allow the option of a bulk download, as a whole or by year when applicable."))
+    assert _row(rows, "we will respond").owner == "Government"
+    assert _row(rows, "intent is to catalogue").owner == "Government"
+    report = _row(rows, "working group will report")
+    assert (report.owner, report.deadline) == ("working group", "by 30 June 2014")
+    assert "high level working group" in report.text, "which group: the sentence that set it up"
+    assert not any("bulk download" in r.text for r in rows), "'by year' is no deadline"

@@ -396,3 +396,76 @@ def test_cli_funding_without_an_index_is_one_error_line(tmp_path):
     result = CliRunner().invoke(cli, ["funding", "--index", str(tmp_path / "none")])
     assert result.exit_code == 1
     assert result.output.startswith("Error: No index at ")
+
+
+# -- issue 13: rules read off rows of corpus-dev and corpus-council, on papers the tests write -------------
+
+
+def _paper(tmp_path, name: str, text: str):
+    from pdfwriter import write_pdf
+
+    from panelqa.ingest.run import prepare_file
+
+    return prepare_file(str(write_pdf(tmp_path / name, [text])), "test").ledger
+
+
+def _by_amount(rows, amount_text: str):
+    return next(r for r in rows if r.amount_text.replace(" ", "") == amount_text)
+
+
+def test_issue_13_parish_payments_name_who_is_paid(tmp_path):
+    """A parish clerk's finance minute runs its payments together; each names its payee, and a bank balance is
+    listed, never summed as spending."""
+    rows = _paper(tmp_path, "2018-07-03 Parish Council minutes.pdf", (
+        "Parish Council minutes, 3 July 2018\n\nFinance\n"
+        "Invoice received from G & AM Johnston for grass cutting £ 720.00, Councillors agreed to pay. "
+        "It was resolved to pay Wicksteed £ 2100.00 for the artificial grass turf, upon completion of the work "
+        "Also resolved to pay £ 495.00 to the Soccer Store upon receipt of the pro forma invoice. "
+        "The Clerk passed the bank statement to the Councillors and the balance is £ 1595.36 in the Business "
+        "Savings Account."))
+    assert [(_by_amount(rows, a).recipient, _by_amount(rows, a).kind) for a in ("£720.00", "£2100.00", "£495.00")] \
+        == [("G & AM Johnston", "spend"), ("Wicksteed", "spend"), ("Soccer Store", "spend")]
+    assert "pay the Panel" not in _by_amount(rows, "£495.00").purpose
+    balance = _by_amount(rows, "£1595.36")
+    assert (balance.kind, balance.summed) == ("budget", False), balance.flag
+
+
+def test_issue_13_thresholds_say_what_they_limit(tmp_path):
+    rows = _paper(tmp_path, "2026-02-26 Committee report - procurement.pdf", (
+        "Procurement and approvals\n\n"
+        "All procurement of goods and services of value greater than £25k should be approved in advance by the "
+        "Head of Finance.\n\n"
+        "Cost increases of up to 10% to a ceiling of £100k are delegated to the Director.\n\n"
+        "All new central government tender documents for contracts over £10,000 to be published on a single "
+        "website.\n\n"
+        "More local authorities are publishing datasets beyond £500 spend data."))
+    for amount, words in (("£25k", "goods and services of value greater than £25k"), ("£100k", "ceiling of £100k"),
+                          ("£10,000", "tender documents for contracts over £10,000"),
+                          ("£500", "datasets beyond £500 spend data")):
+        row = _by_amount(rows, amount)
+        assert (row.kind, words in row.purpose) == ("threshold", True), (amount, row.kind, row.purpose)
+
+
+def test_issue_13_fund_sizes_pipelines_and_changes_are_not_grants_or_ranges(tmp_path):
+    rows = _paper(tmp_path, "2026-02-26 Committee report - transport funding.pdf", (
+        "Transport funding\n\n"
+        "The Transforming Cities Fund is a £2.45 billion capital grant transport fund aimed at driving up "
+        "productivity.\n\n"
+        "The construction pipeline includes 1,047 projects and programmes, and over £109 billion of investment "
+        "to 2020.\n\n"
+        "The overall allocation increased from £147.93m to £168.23m."))
+    fund, pipeline = _by_amount(rows, "£2.45billion"), _by_amount(rows, "£109billion")
+    assert (fund.kind, fund.summed) == ("budget", False), fund.flag
+    assert pipeline.kind != "threshold" and not pipeline.summed, pipeline.flag
+    before, after = _by_amount(rows, "£147.93m"), _by_amount(rows, "£168.23m")
+    assert (before.amount_high_pence, after.amount_high_pence) == (None, None), "a change is not a range"
+    assert (before.kind, before.summed) == ("other", False) and "before a change" in before.flag
+    assert after.amount_pence == 16_823_000_000
+
+
+def test_issue_13_a_table_s_variance_column_and_cost_lines():
+    rows = _ledger_of("Name: Russell Hogg; 2012/13: £12,400; 2013/14: £10,100; Decrease: £2,300.\n"
+                      "Item: Consultancy; Funding provision (k): £45.\n"
+                      "Item: Staff costs; Budget 2026/27: £300.", "table")
+    assert [(r.amount_text, r.kind) for r in rows if r.amount_text in ("£2,300", "£45", "£300")] == [
+        ("£2,300", "saving"), ("£45", "spend"), ("£300", "budget")]

@@ -25,6 +25,8 @@ __all__ = ["CommitmentRow", "extract_commitments", "find_owner", "find_deadline"
            "commitment_embedding_text"]
 
 MAX_TEXT_WORDS = 90  # a commitment longer than this is cut at a sentence end
+MAX_HEADING_START_WORDS = 12  # a heading line longer than this is not the start of the sentence after it
+MAX_UNITS_BACK = 200  # "The working group will ..." looks this many paragraphs back for "a ... working group"
 MIN_SUBJECT_COUNT = 3  # a paper says "X will ..." this often before X is taken as the "we" of an unsigned plan
 
 # Longest first: "Deputy PCC" before "PCC", "Chief Executive, OPCC" before "OPCC".
@@ -72,10 +74,27 @@ _NAMED_SPEAKER = re.compile(r"^\W*(?:(?:Cllr|Councillor|Prof|Dr|Mr|Mrs|Ms|Sir)\.
                             r"\s+(?:also\s+)?(?:said|outlined|explained|reported|noted|agreed|confirmed|offered|stated|"
                             r"informed|commented|undertook|suggested|promised|felt|added|replied|thought|asked|"
                             r"highlighted|mentioned|indicated|responded)\b")
+# "Tom Elkins of Compact Voice thanked ...", "Peter Lawrence (ODI) explained ...": a person opens the sentence
+_PERSON = re.compile(r"^\W*(?:(?:Cllr|Councillor|Prof|Dr|Mr|Mrs|Ms|Sir)\.?\s+)?"
+                     r"(?P<who>(?P<first>[A-Z][a-z'’-]+)\s+[A-Z][a-z'’-]+)"
+                     r"(?:\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,4})?(?:\s*\([^)]{1,40}\))?"
+                     r",?\s+(?:also\s+)?(?:[a-z]+ed|said|gave|spoke|took|made|felt|thought|led|told|set out)\b")
+# capitalised words that open a sentence without naming a person: "Local Authorities reported ..."
+_NOT_FIRST_NAMES = frozenset("The This That These Those Local Open National Government Home Cabinet Public Data "
+                             "Police County City District Borough Parish Members All Some Many Several Other Each "
+                             "Panel Council Councils Officers Authorities Departments Department Central Most It "
+                             "Following After Before During In At On Since".split())
+_BODIES = frozenset(("Panel", "Force", "OPCC"))  # speakers that are never "he" or "she"
 _PRONOUN_START = re.compile(r"^\W*(?:He|She|They|It|This|That|These)\b")
 # "Collect peoples concerns ...", "Consider ongoing CIPFA role ...": an action log's cell that names nobody
 _IMPERATIVE = re.compile(r"^\W*(?:Request(?:ed)? for|Ask|Asked)\s+", re.I)
-_NAMED_IN_BRACKETS = re.compile(r"\((?P<who>[A-Z][\w'’-]+(?:\s+(?:and\s+)?[A-Z][\w'’-]+){0,4})\)\s*\.?\s*$")
+# "(Olivia Burman)", "(Steve Peters, Gesche Schmid)" at the end of an action log's cell: who is to act
+_NAMED_IN_BRACKETS = re.compile(r"\((?P<who>[A-Z][\w'’-]+(?:(?:\s+|,\s*|\s+and\s+|\s*/\s*)[A-Z][\w'’-]+){0,6})\)"
+                                r"\s*\.?\s*$")
+# a title that opens with an organisation's initials and says what the paper is: "DFT Document", "MoJ Report"
+_ACRONYM_TITLE = re.compile(r"^(?P<who>(?=[A-Za-z]*[A-Z][a-z]*[A-Z])[A-Z][A-Za-z]{1,5})\s+(?:Document|Paper|Report|"
+                            r"Strategy|Plan|Response|Update)\b")
+_GOVERNMENT_RESPONSE = re.compile(r"\b(?:HM\s+)?Government(?:['’]s)?\s+[Rr]esponse\b")
 # "DFID Open Data Strategy", "Cabinet Office Open Data Strategy", "Refreshed-Defra-Open+Data-Strategy": whose paper
 _ISSUER_IN_NAME = re.compile(r"^(?:Refreshed[\s_+-]+)?(?P<who>[A-Z][A-Za-z]*(?:\s+Office)?)[\s_+-]+Open[\s_+-]*Dat")
 _UNDERTAKING = re.compile(
@@ -94,7 +113,8 @@ _DEADLINE = re.compile(
     rf"(?:{_MONTH}(?:\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?"
     rf"|(?:next|following)\s+(?:meeting|week|month|Panel(?: meeting)?|year|quarter)"
     rf"|(?:two|three|four|six|\d{{1,2}})\s+(?:weeks|months|days|working days)"
-    rf"|(?:financial\s+)?year(?:\s+end)?|(?:Q|quarter)\s*\d|\d{{4}}(?:/\d{{2}})?|summer|autumn|spring|winter)"
+    rf"|(?:financial\s+)?year[\s-]end|financial\s+year|(?:Q|quarter)\s*\d|\d{{4}}(?:/\d{{2}})?|summer|autumn|spring|winter)"
+    rf"|\b(?:by|before)\s+the\s+(?:end|close)\s+of\s+(?:the|this|next)\s+(?:financial\s+)?year\b"
     rf"|\bin the (?:following|next) (?:week|month|few weeks)\b"
     rf"|\bat the next (?:meeting|Panel(?: meeting)?)\b",
     re.I)
@@ -102,14 +122,21 @@ _FUTURE = re.compile(r"\b(?:should|would|will|shall|is to|are to|was to|were to|
                      r"expected|aim(?:s|ed)? to|plan(?:s|ned)? to|deadline)\b", re.I)
 _WE = re.compile(r"\b(?:[Ww]e|[Oo]ur)\s+(?:will|would|shall|aim|intend|plan|propose|commit|are committed)\b")
 # "Steve Peters would provide", "The Cabinet Office and DFID will work", "The FCO aims to"
-_SUBJECT = re.compile(r"^\W*(?:\d+(?:\.\d+)*\s+)?(?:[Tt]he\s+)?"
-                      r"(?P<subj>[A-Z][\w&'’-]*(?:\s+(?:and|of|for|&)?\s*[A-Z][\w&'’-]*){0,5}"
+_NUMBERING = r"(?:(?:\d+(?:\.\d+)*[.)]?|[a-z][.)]|[ivx]{1,4}[.)])\s+)?"  # "3. ", "1.2 ", "c. ", "(iv) "
+_WILL = (r"(?:\s+(?:will|would|shall|should|aims? to|promised to|agreed to|intends? to|plans? to|"
+         r"undertook to|is to|are to|has agreed|have agreed)"
+         r"|['’]s\s+(?:intent(?:ion)?|aim|ambition|plan|commitment|objective|priority)\s+(?:is|was)\s+to)\b")
+_SUBJECT = re.compile(rf"^\W*{_NUMBERING}(?:[Tt]he\s+)?"
+                      r"(?P<subj>[A-Z][\w&'’-]*?(?:\s+(?:and|of|for|&)?\s*[A-Z][\w&'’-]*?){0,5}"
                       r"(?:\s+(?:government|department|council|team|panel|office|board|committee|authority))?)"
-                      r"\s+(?:will|would|shall|should|aims? to|promised to|agreed to|intends? to|plans? to|"
-                      r"undertook to|is to|are to|has agreed|have agreed)\b")
+                      + _WILL)
+# "The working group will report by 30 June 2014", "The steering group will ...": a body named in common words
+_GROUP_SUBJECT = re.compile(rf"^\W*{_NUMBERING}[Tt]he\s+(?P<subj>(?:[a-z][\w-]*\s+){{0,2}}(?:group|committee|board|"
+                            r"team|panel|taskforce|task force|partnership|network|forum|secretariat))" + _WILL)
 # who an action log's "Action:" cell names: "Cabinet Office to provide report on progress ..."
-_LOG_ACTION = re.compile(r"(?:It was agreed (?:that )?)?(?P<who>[A-Z][\w&'’ ,-]{1,60}?)"
+_LOG_ACTION = re.compile(r"(?:It was agreed (?:that )?)?(?P<who>[A-Z][\w&'’ ,/-]{1,60}?)"
                          r"\s+(?:to|would|will|should)\s")
+_THIRD_PERSON = re.compile(r"\b(?:they|he|she)\s+(?:would|could|will|shall|can)\b", re.I)  # not the author's "we"
 _BARE_PRONOUN = re.compile(r"^\W*(?:This|That|It|These|They|Which)\b")
 
 
@@ -141,22 +168,29 @@ def extract_commitments(doc: Document, pages: Sequence[Page],
     """Actions, resolutions, undertakings and deadlines in reading order, each with its page."""
     rows: list[CommitmentRow] = []
     seen: set[str] = set()
-    issuer = issuer_of(doc) or _usual_subject(chunks)
+    issuer = _as_written(issuer_of(doc), chunks) or _usual_subject(chunks)
     minutes = doc.doc_type is not None and doc.doc_type.value in ("minutes", "agenda", "action_log")
+    read: list[str] = []  # the paper's text so far, where "The working group will ..." finds which group
     for chunk in chunks:
         lines: ChunkLines | None = None
         speaker: str | None = None
         offset = 0
         previous_unit = ""
-        for unit in split_units(chunk.text, table=chunk.kind == "table"):
+        read += [h.removesuffix(" ...") + "." for h in chunk.heading_path if h.removesuffix(" ...") + "." not in read]
+        for n, unit in enumerate(split_units(chunk.text, table=chunk.kind == "table")):
             found_at = chunk.text.find(unit[:20], offset)
             unit_at = found_at if found_at >= 0 else offset
             offset = unit_at + len(unit)
-            found = list(_unit_commitments(unit, previous_unit, speaker))
+            if n == 0 and chunk.heading_path:
+                unit = _with_heading_start(unit, chunk.heading_path[-1])
+            found = [(kind, _introduced(text, [*read, unit[:max(0, unit.find(text[:30]))]]), *rest)
+                     for kind, text, *rest in _unit_commitments(unit, previous_unit, speaker)]
+            read.append(unit)
             speaker = _last_speaker(unit, speaker)
             previous_unit = unit
             for kind, text, owner, said_by, deadline, marker in found:
-                if owner in (None, "We", "Our") and (_WE.search(text) or kind == "deadline" or not minutes):
+                if owner in (None, "We", "Our") and (_WE.search(text) or (kind == "deadline" or not minutes)
+                                                     and not _THIRD_PERSON.search(text)):
                     owner = issuer  # "We will publish ...", "The findings should be published by ...": its author
                 if deadline:
                     deadline = with_year(deadline, doc.date)
@@ -176,14 +210,52 @@ def extract_commitments(doc: Document, pages: Sequence[Page],
     return tuple(rows)
 
 
+def _with_heading_start(unit: str, heading: str) -> str:
+    """A paragraph that opens mid-sentence ("group will report ...") whose start the chunker took for a heading
+    line ("... legislation. The working"): the sentence whole again."""
+    if not unit[:1].islower() or re.search(r"[.:;!?]\s*$", heading) or heading.endswith(" ..."):
+        return unit
+    start = re.split(r"(?<=[.!?;:])\s+", heading)[-1]
+    return f"{start} {unit}" if len(start.split()) <= MAX_HEADING_START_WORDS else unit
+
+
+def _introduced(text: str, read: Sequence[str]) -> str:
+    """ "The working group will report by 30 June 2014" with the sentence that set the group up before it: which
+    group is meant."""
+    m = _GROUP_SUBJECT.match(text)
+    if not m:
+        return text
+    intro = re.compile(rf"\b(?:a|an)\s+(?:[\w-]+\s+){{0,3}}{re.escape(m.group('subj'))}\b", re.I)
+    for earlier in reversed(read[-MAX_UNITS_BACK:]):
+        hits = [s for s in split_sentences(earlier.replace("\n", " ")) if intro.search(s)]
+        if hits:
+            return _quote(f"{_tidy(hits[-1])} {text}") if hits[-1] not in text else text
+    return text
+
+
 def issuer_of(doc: Document) -> str | None:
-    """Who speaks as "we" in a paper: its body, or the organisation its name leads with ("DFID Open Data Strategy")."""
+    """Who speaks as "we" in a paper: its body, the organisation its name leads with ("DFID Open Data Strategy",
+    a title "DFT Document"), or the Government for a "Government Response to ..."."""
     if doc.body:
         return doc.body.value
-    for name in (doc.file_name, doc.title.value if doc.title else ""):
-        if m := _ISSUER_IN_NAME.match(name):
+    names = [doc.title.value if doc.title else "", re.sub(r"^[\d\s_-]+(?=[A-Za-z])", "", doc.file_name)]
+    for name in names:
+        if m := _ISSUER_IN_NAME.match(name) or _ACRONYM_TITLE.match(name):
             return m.group("who")
+    if any(_GOVERNMENT_RESPONSE.search(name) for name in names):
+        return "Government"
     return None
+
+
+def _as_written(name: str | None, chunks: Sequence[Chunk]) -> str | None:
+    """An acronym as the paper spells it most often: a title's "DFT" is the text's "DfT"."""
+    if not name or not name.isupper():
+        return name
+    spellings: dict[str, int] = {}
+    for chunk in chunks:
+        for m in re.finditer(rf"\b{re.escape(name)}\b", chunk.text, re.I):
+            spellings[m.group(0)] = spellings.get(m.group(0), 0) + 1
+    return max(spellings.items(), key=lambda kv: kv[1])[0] if spellings else name
 
 
 def _log_owner(cell: str) -> str | None:
@@ -264,14 +336,17 @@ def _unit_commitments(unit: str, previous_unit: str, speaker: str | None):
 
 
 def _speakers(sentences: list[str], current: str | None) -> list[str | None]:
-    """Who says each sentence: a named role, or the last one named for "He said ..."."""
+    """Who says each sentence: a named role or person, or for "He said ..." the last one named who can be a "he"
+    (a body such as the Panel or the Force is never one)."""
     out: list[str | None] = []
     for sentence in sentences:
-        named = speaker_of(sentence)
+        named = speaker_of(sentence) or person_of(sentence)
         if named:
-            current = named
-        elif not _PRONOUN_SPEAKER.match(sentence) and not re.search(r"\b(?:he|she)\s+(?:would|could|will)\b",
-                                                                    sentence):
+            current = named if named not in _BODIES or current is None or current in _BODIES else current
+            out.append(named)
+            continue
+        if not _PRONOUN_SPEAKER.match(sentence) and not re.search(r"\b(?:he|she)\s+(?:would|could|will)\b",
+                                                                 sentence):
             out.append(None)
             continue
         out.append(current)
@@ -280,15 +355,26 @@ def _speakers(sentences: list[str], current: str | None) -> list[str | None]:
 
 def _last_speaker(unit: str, current: str | None) -> str | None:
     for sentence in split_sentences(unit, at_semicolons=True):
-        current = speaker_of(sentence) or current
+        named = speaker_of(sentence) or person_of(sentence)
+        if named and (named not in _BODIES or current is None or current in _BODIES):
+            current = named
     return current
+
+
+def person_of(sentence: str) -> str | None:
+    """The person a sentence opens with: "Tom Elkins of Compact Voice thanked the Chair ..." -> "Tom Elkins",
+    so that "He offered to circulate ..." after it is his."""
+    m = _PERSON.match(sentence)
+    if not m or m.group("first") in _NOT_FIRST_NAMES:
+        return None
+    return m.group("who")
 
 
 def subject_of(sentence: str) -> str | None:
     """Who a plan sentence names as doing it: "The FCO aims to ..." -> "FCO"; "We will" -> "We"; also after an
     opening phrase: "by April 2014, The National Archives will deliver ..." -> "National Archives"."""
     for part in re.split(r"(?:^|,\s+|•\s*|;\s+)", sentence):
-        m = _SUBJECT.match(part)
+        m = _SUBJECT.match(part) or _GROUP_SUBJECT.match(part)
         if not m:
             continue
         subject = m.group("subj")

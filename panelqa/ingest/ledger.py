@@ -25,10 +25,13 @@ from panelqa.vocab import SUMMED_KINDS, LedgerKind
 __all__ = ["LedgerRow", "extract_ledger", "link_grants", "statement_key", "classify", "find_recipient", "SUMMED_KINDS",
            "ledger_embedding_text"]
 
-LEDGER_VERSION = 3  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
+LEDGER_VERSION = 4  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
 # 3: purposes from the clause (table rows: label and column header), kinds from the clause (total, estimate),
 # a repeat is linked only when its purpose agrees; commitments.py: an action quotes the sentence naming its
-# subject, owners of "We will" and action logs, deadlines with the year from the paper's date
+# subject, owners of "We will" and action logs, deadlines with the year from the paper's date; 4: thresholds say what they
+# limit, fund sizes and balances are not grants, a change "from £X to £Y" is no range, variance columns and cost
+# lines of tables, payees of parish payments; commitments.py: "he" is the person named before, owners with "/" or
+# in brackets, a Government Response's "we", "The working group will" with the sentence that set it up
 MIN_PURPOSE_WORDS = 3  # a purpose needs this many content words, else the clause (or the sentence before) is used
 PURPOSE_LEAD_WORDS = 20  # a purpose read from the clause keeps this many words either side of the amount
 MAX_FUND_HEADING_WORDS = 8  # a longer "heading" naming a fund is a sentence the chunker took for one
@@ -50,7 +53,14 @@ _TO_RECIPIENT = re.compile(r"^\s*(?:has been |have been |was |were |is |are |wil
                            r"(?:awarded |granted |given |allocated |provided |paid |distributed |passed |"
                            r"made )?"
                            r"(?:available )?to\s+(?P<rec>(?:the )?[A-Z][^,;.]*?)"
-                           r"(?=\s+(?:for|to|towards|in order|in|which|who|that|from)\b|[,;.(]|$)")
+                           r"(?=\s+(?:for|to|towards|in order|in|which|who|that|from|upon|on|once|when|after|as|"
+                           r"at|by|subject|following|pending)\b|[,;.(]|$)")
+_NAME = r"(?:the\s+)?[A-Z][\w&'’.()-]*(?:\s+(?:&|and|of|for)?\s*[A-Z][\w&'’.()-]*){0,6}"
+# who is paid: "resolved to pay Wicksteed £2,100", "Invoice received from G & AM Johnston for grass cutting £720",
+# "Correspondence received from ICO regarding payment ... £35"
+_PAY_LEAD = re.compile(rf"\bpay\s+(?P<rec>{_NAME})\s*$")
+_PAYEE_FROM = re.compile(rf"\b(?i:invoices?|bills?|correspond[ae]nce|letters?|requests?|renewals?|reminders?|demands?)"
+                         rf"\s+(?:\w+\s+){{0,2}}?(?i:from)\s+(?P<rec>{_NAME})")
 _FUNDER_SUBJECT = re.compile(r"\b(?:PCC|OPCC|Commissioner|Home Office|Ministry|Government|Fund|Council|"
                              r"Lottery|Foundation|Trust|Sheriff|Force|Police|Department|MoJ|MHCLG)\b")
 _FUNDER_IN_TEXT = re.compile(r"\b(?:from|through|via|by|under)\s+(?:the\s+)?(?P<f>(?:[A-Z][\w&'()-]*\s+){0,6}"
@@ -59,7 +69,9 @@ _FUNDER_IN_TEXT = re.compile(r"\b(?:from|through|via|by|under)\s+(?:the\s+)?(?P<
 _NOT_RECIPIENT = re.compile(r"(?:[Tt]he\s+)?(?:End|Value|Cost|Amount|Total|Sum|Level)\b")
 _MULTIPLIED = re.compile(r"\d\s?(?:k|m|mn|bn|thousand|million|billion)\b", re.I)
 _THOUSANDS = re.compile(r"\((?:k|K|£k|£K|£000s?|000s?)\)|£000s?\b|£k\b")
-_CLAUSE_BREAK = re.compile(r";\s*|,?\s+and\s+|,\s+|\s+while\s+|\s+whilst\s+")
+# a parish clerk's run-on minutes start a sentence without a full stop: "... of the work Also resolved to pay"
+_RUN_ON = r"\s+(?=(?:It was|It is|Also|Councillors|Members|Resolved|RESOLVED|Agreed|The Clerk)\b)"
+_CLAUSE_BREAK = re.compile(rf";\s*|,?\s+and\s+|,\s+|\s+while\s+|\s+whilst\s+|{_RUN_ON}")
 _FUND_HEADING = re.compile(r"\b(?:Fund|Funds|Grant|Grants|Funding)\b", re.I)
 _CONNECTOR = re.compile(r"^\s*(?:in total\s+|each\s+|per year\s+|a year\s+)?"
                         r"(?:towards|toward|into|on|in|for|to fund|to)\s+", re.I)
@@ -79,6 +91,9 @@ _KIND_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
                                r"\blaunder|\blosses\b|\bworth of (?:drugs|cannabis|cocaine)|\bvictims? (?:lost|were)|"
                                r"\bloss(?:es)? of\b|\bdamage (?:of|worth)|\bcost to (?:the )?victim", re.I),
      "money lost or seized in crime, not spending"),
+    ("budget", re.compile(r"\bbalances?\b|\bbank statement|\bcurrent account|\bsavings account|\bdeposit account|"
+                          r"\bin the bank\b", re.I),
+     "a balance held, not a payment"),
     ("spend", re.compile(r"\binvoices?\b|\b(?:resolved|agreed|approved|decided) to pay\b|\bpaid to\b|\bto pay\b|"
                          r"\bpayments? (?:to|of|for)\b|\bfor payment\b|\bcheques?\b|\bexpenses\b|\bpurchas|\bbought\b|"
                          r"\bcontract (?:with|to)\b",
@@ -113,9 +128,35 @@ _BY_ABOUT = re.compile(r"\bby\s+(?:over|more than|almost|nearly|around|about)\s*
 _RANGE_LEAD = re.compile(r"\b(?:ranges?|ranged|ranging|vary|varies|varying)\s+(?:from|between)\s*$", re.I)
 _THRESHOLD_AFTER = re.compile(r"\s*(?:\+|(?:and|or)\s+(?:over|above|more|upwards|less|under|below)\b)", re.I)
 _THRESHOLD = re.compile(r"(?:[>≥<≤]|\bover|\babove|\bunder|\bbelow|\bup to|\bless than|\bmore than|"
-                        r"\bexceeding|\bin excess of|\bat least|\bat most|\bmaximum(?: of)?|"
+                        r"\bexceeding|\bexceeds?|\bin excess of|\bat least|\bat most|\bmaximum(?: of)?|"
                         r"\bminimum(?: of)?|\bmax\.?|\bmin\.?|\blimit of|\bthreshold of|\bcapped at|"
-                        r"\bno more than|\bupwards of)\s*$", re.I)
+                        r"\bno more than|\bupwards of|\b(?:greater|higher|lower|larger|smaller) than|\bbeyond|"
+                        r"\b(?:a |the )?(?:ceiling|cap|limit|threshold|floor|de minimis)(?: of)?|\bnot exceeding)\s*$",
+                        re.I)
+# "over £109 billion of investment", "spent over £2m", "and over £5m": about that much, not a limit; a threshold
+# follows what it limits ("contracts over £10,000", "expenditure over £500", "Grants of up to £5,000")
+_ABOUT = re.compile(r"(?:,|\b(?:and|of|with|includes?|including|included|is|was|are|were|be|been|totall?ing|some|by|"
+                    r"spent|spend|spends|invested|invest|received|receive|secured|provided|attracted|generated|raised|"
+                    r"levered|leveraged|worth|cost|costs|costing|saved|save|saving|bring|brought|amounts? to|reached|"
+                    r"now|already|just|well))\s+(?:over|more than|above|in excess of|upwards of)\s*$", re.I)
+# "publishing datasets beyond £500 spend data", "£500 and over": the amount names a threshold of what follows
+_THRESHOLD_NOUN = re.compile(r"^\s*(?:\+\s*)?(?:spend|spending|expenditure|transactions?|payments?)\s+data\b", re.I)
+# "The Transforming Cities Fund is a £2.45 billion capital grant transport fund": the size of a fund, not a grant
+_IS_A = re.compile(r"\b(?:is|was|are|were|be)\s+(?:a|an|the)\s*$", re.I)
+_FUND_NOUN = re.compile(r"^\s*(?:[\w-]+\s+){0,4}(?:fund|funds|programme|pot|scheme|settlement|budget|pipeline|"
+                        r"package|allocation|envelope)\b", re.I)
+MIN_NATIONAL_PENCE = 1_000_000_000 * 100  # a "grant" of £1bn or more is a national fund's size, never one award
+# "increased from £35 to £40": the figure before the change
+_BEFORE_CHANGE = re.compile(r"\b(?:increas|decreas|rais|ris|rose|fell|fall|reduc|grew|grow|went|gone|cut|lower|"
+                            r"chang|mov|revis|up|down)\w*\s+(?:\w+\s+)?from\s*$", re.I)
+# a table's column of differences: "Increase", "Decrease", "Variance", "Change", "Movement"
+_VARIANCE = re.compile(r"\b(?:increases?|decreases?|variances?|change|movements?|differences?|under/over|"
+                       r"\(?(?:over|under)\)?\s*spend)\b|\+/-", re.I)
+# a table's row that names a cost: "Consultancy", "Staff costs", "Travel and subsistence"
+_COST_LINE = re.compile(r"\b(?:consultan\w*|staff|staffing|salar\w*|travel|subsistence|expenses|costs?|equipment|"
+                        r"software|hardware|licen[cs]\w*|hosting|accommodation|contractors?|overheads?|"
+                        r"printing|marketing|publicity|venue hire|catering|audit fees?|insurance|"
+                        r"project management|professional services|supplies)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +261,13 @@ def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, be
         elif not _usable(purpose):
             whole_sentence = _tidy(_LEAD.sub("", sentence))
             purpose = whole_sentence if _usable(whole_sentence) else whole
+    kind, reason = classify(sentence, money, lead, rest, label=cell[0] if cell else "", column=cell[1] if cell else "")
+    if kind == "threshold" and (cell is None or not _usable(cell[0])):
+        # what the threshold is for stands before it: "tender documents for contracts over £10,000 to be published"
+        wide = lead if _usable(lead) else _since_last_amount(sentence, money)
+        purpose = _clause_purpose(wide, money, rest)
+    if recipient is None and kind in SUMMED_KINDS:
+        recipient = _payee(_since_last_amount(sentence, money))
     purpose = _DANGLING.sub("", purpose)
     funder_source = "sentence" if funder else None
     if funder is None:
@@ -228,7 +276,6 @@ def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, be
     if funder is None:
         funder = _funder_from_headings(chunk.heading_path)
         funder_source = "heading" if funder else None
-    kind, reason = classify(sentence, money, lead, rest, label=f"{cell[0]} {cell[1]}" if cell else "")
     if _THOUSANDS.search(clause) and not _MULTIPLIED.search(money.text):
         money = replace(money, pence=money.pence * 1000,
                         high_pence=money.high_pence * 1000 if money.high_pence else None)
@@ -307,8 +354,9 @@ def _clause(sentence: str, money: Money) -> tuple[str, int]:
     begin = starts[i] + (cuts[-1] if cuts else 0) if i else 0
     end = amounts[i + 1].start if i + 1 < len(amounts) else len(sentence)
     right = sentence[money.end:end]
-    stop = min((p for p in (right.find(";"), right.find(", and "), right.find(" and ")) if p >= 0),
-               default=len(right))
+    run_on = re.search(_RUN_ON, right)
+    stop = min((p for p in (right.find(";"), right.find(", and "), right.find(" and "), run_on.start() if run_on else -1)
+                if p >= 0), default=len(right))
     while sentence[begin:begin + 1].isspace():
         begin += 1
     clause = sentence[begin:money.end + stop]
@@ -339,6 +387,16 @@ def find_recipient(lead: str, rest: str) -> tuple[str | None, str | None, str]:
     if recipient is not None and len(recipient.split()) > 12:
         recipient = None
     return recipient, funder, _tidy(_CONNECTOR.sub("", purpose, count=1)) or _tidy(lead)
+
+
+def _payee(lead: str) -> str | None:
+    """Who a payment goes to, named before its amount: "resolved to pay Wicksteed" -> "Wicksteed"; "Invoice
+    received from G & AM Johnston for grass cutting" -> "G & AM Johnston"."""
+    m = _PAY_LEAD.search(lead)
+    hits = list(_PAYEE_FROM.finditer(lead))
+    if m is None and hits:
+        m = hits[-1]
+    return _clean_name(m.group("rec")) if m else None
 
 
 def _clean_name(name: str) -> str | None:
@@ -398,23 +456,39 @@ def _full_heading(section: str | None, pages: Sequence[Page]) -> str | None:
     return section
 
 
-def classify(sentence: str, money: Money, lead: str = "", rest: str = "", label: str = "") -> tuple[str, str]:
+def classify(sentence: str, money: Money, lead: str = "", rest: str = "", label: str = "",
+             column: str = "") -> tuple[str, str]:
     """(kind, reason it is not summed): grants and spending count; ranges, thresholds, totals and the rest do not.
 
     The words of the amount's own clause (lead, rest; a table row's label and column) decide first, the
     sentence's only when they say nothing: "Invoice received ... £720" is spending, though "received" is a
-    grant's word, and "the hourly rate was increased" elsewhere in a sentence is not this amount's salary.
+    grant's word, and "the hourly rate was increased" elsewhere in a sentence is not this amount's salary. A table
+    cell's row label says what it is before its column does ("Consultancy" under "Funding provision" is a cost).
     """
+    row_label = label
     if money.is_range or _RANGE_LEAD.search(lead):
         return "range", "a range, not one amount"
-    if (_THRESHOLD.search(lead) and not _BY_ABOUT.search(lead)) or _THRESHOLD_AFTER.match(rest):
+    if ((_THRESHOLD.search(lead) and not _BY_ABOUT.search(lead) and not _ABOUT.search(lead))
+            or _THRESHOLD_AFTER.match(rest) or _THRESHOLD_NOUN.match(rest)):
         return "threshold", "a threshold or limit, not a payment"
-    if _TOTAL_LEAD.search(lead) or re.search(r"\b(?:sub-?)?totals?\b", label, re.I):
+    if _TOTAL_LEAD.search(lead) or re.search(r"\b(?:sub-?)?totals?\b", row_label, re.I):
         return "total", "a total of amounts stated elsewhere, not one more payment"
-    own = f"{label} {_near(lead, rest)}"
+    if _BEFORE_CHANGE.search(lead):
+        return "other", "the figure before a change, not a payment"
+    if column and _VARIANCE.search(column):
+        return "saving", "a saving, gap or variance, not spending"
+    if _IS_A.search(lead) and _FUND_NOUN.match(rest):
+        return "budget", "a fund's or programme's size, not a payment"
+    if row_label and _COST_LINE.search(row_label):
+        # "Consultancy: Funding provision (k)": a cost line is spending unless its column says budget, forecast, ...
+        return next(((kind, reason) for kind, pattern, reason in _KIND_RULES
+                     if kind not in SUMMED_KINDS and pattern.search(column)), ("spend", ""))
+    own = f"{row_label} {column} {_near(lead, rest)}"
     for text in (own, sentence):
         for kind, pattern, reason in _KIND_RULES:
             if pattern.search(text):
+                if kind == "grant" and money.pence >= MIN_NATIONAL_PENCE:
+                    return "budget", "a national fund's size (£1bn or more), not a grant to one body"
                 return kind, reason
     return "other", "not clearly a grant or spending"
 

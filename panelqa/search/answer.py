@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from panelqa.search.answer_types import AnswerType, answer_types, holds
+from panelqa.search.answer_types import ACTION, AMOUNT, REASON, AnswerType, answer_types, held_share, holds
 from panelqa.search.index import SearchIndex
 from panelqa.search.money import ledger_answer
 from panelqa.search.records import Answer, AnswerLine, Passage, Query
@@ -48,12 +48,10 @@ MAX_ANSWER_WORDS = 80
 # a sentence holding what is asked and at least this share of the question's words is quoted alone
 # (0.5 and 0.7 gave the same answers on the three dev sets; without it the dev median was 62 words)
 STOP_HELD = 0.5
+MISSING_COVERAGE = 0.1  # a line quoted for the second thing a question asks still shares this much of its words
 CLIP_WORDS = 50  # a run-on line (a table row, a page header) is cut to this many words around the question's
 
-_ACTION = re.compile(r"\bAction\s*:|\bRESOLVED\b|\bagreed\b|\bwould (?:send|provide|circulate|write|bring|"
-                     r"make|look|report|inform|let)\b|\bwill\b|\bto (?:draft|circulate|write|produce|"
-                     r"co-ordinate|coordinate|research|discuss|bring|send|provide|prepare|review|contact)\b|"
-                     r"\bcould send\b|\bundert", re.I)
+_ACTION = AnswerType(ACTION)  # what a commitment question is answered by, when it does not say what it asks for
 _DATEY = re.compile(rf"\b{MONTH_NAMES}\b|\b(?:19|20)\d\d\b|\bby the end of\b|\bdeadline\b|\bclos(?:e|ing) date\b|"
                     r"\bweeks?\b|\bmonths?\b", re.I)
 _NUMBER = re.compile(r"\d")
@@ -70,28 +68,7 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
     weights = _idf(index, q_stems)
     total_weight = sum(weights.values()) or 1.0
     types = answer_types(query.text)
-    sentences: list[list[str]] = []
-    candidates: list[_Candidate] = []
-    for passage in passages:
-        heading_stems = set(stems_of(passage.heading))
-        parts = sentences_of(passage.text, min_words=3)
-        sentences.append(parts)
-        previous = 0.0
-        for i, sentence in enumerate(parts):
-            s_stems = set(stems_of(sentence))
-            coverage = sum(w for t, w in weights.items() if t in s_stems) / total_weight
-            context = sum(w for t, w in weights.items() if t in s_stems or t in heading_stems) / total_weight
-            held = _type_share(types, sentence, query.text)
-            score = coverage + 0.3 * context + RANK_PRIOR / passage.rank + TYPE_BONUS * held
-            if not types:
-                score += _kind_bonus(query.kind, sentence)
-            if sentence.rstrip().endswith("?"):
-                score -= 0.3  # a question in the minutes restates the question; its answer follows it
-            if _BOILERPLATE.search(sentence):
-                score -= BOILERPLATE_PENALTY  # a meeting's header line names the panel and date, never the answer
-            lift = NEIGHBOUR * max(0.0, previous - coverage)  # the answer after the sentence that restates the question
-            previous = coverage
-            candidates.append(_Candidate(passage.rank, i, sentence, coverage, held, score + lift, lift >= 0.1))
+    sentences, candidates = score_sentences(query, passages, weights, types)
     best_similarity = max(p.score for p in passages)
     best_coverage = max((c.coverage for c in candidates), default=0.0)
     seen = set(stems_of(" ".join(f"{p.heading} {p.text}" for p in passages)))
@@ -100,11 +77,14 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
             best_similarity < MIN_PASSAGE_SIMILARITY + 0.1 or _off_topic(best_similarity, best_coverage, missing):
         return Answer(query.text, query, False, (), passages,
                       note="The indexed papers do not appear to answer this; the closest passages are below.")
-    if query.kind == "money" and vector is not None:
+    # a question about money that asks for a share, a count, a person, a date or a reason is answered by the
+    # sentence that holds it, not by a list of amounts
+    money_question = query.kind == "money" and (not types or any(t.name == AMOUNT for t in types))
+    if money_question and vector is not None:
         lines, cited, total, note = ledger_answer(index, query, vector, passages)
         if lines:
-            return Answer(query.text, query, True, lines, cited, note=note, total_pounds=total)
-    if query.kind == "money":
+            return Answer(query.text, query, True, _once_each(lines), cited, note=note, total_pounds=total)
+    if money_question:
         money = _money_lines(query, passages, weights, total_weight)
         if money:
             total = sum(a for a in {(line.amount_pounds, line.text[:40]): line.amount_pounds
@@ -126,10 +106,14 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
             continue
         if (c.rank, c.index) in used:
             continue
+        if lines and types and not c.held and held_share(types, " ".join(line.text for line in lines), query.text) >= 1:
+            continue  # what is asked is quoted: a further line without any of it is noise
         parts = sentences[c.rank - 1]
         span = [j for j in _span(types, query, parts, c.index, coverages[c.rank - 1], c.after_anchor)
                 if (c.rank, j) not in used]
         text = " ".join(_clip(parts[j], weights) for j in span)
+        if any(text == line.text for line in lines):
+            continue  # the same words in a report and its copy in a reports pack are quoted once
         n = len(text.split())
         if lines and words + n > MAX_ANSWER_WORDS:
             continue
@@ -138,8 +122,61 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
         words += n
         if len(lines) >= MAX_SENTENCES or types and c.held >= 1 and c.coverage >= STOP_HELD:
             break
+    lines += _what_is_missing(types, query, lines, candidates, weights, used, words)
     return Answer(query.text, query, True, tuple(lines), passages,
                   note="Sentences quoted from the passages below.")
+
+
+def _what_is_missing(types: tuple[AnswerType, ...], query: Query, lines: list[AnswerLine],
+                     candidates: list[_Candidate], weights: dict[str, float], used: set[tuple[int, int]],
+                     words: int) -> list[AnswerLine]:
+    """A question asking two things ("who were they, and from when?") whose lines hold only one: the best sentence
+    holding the other is quoted too, when it shares some of the question's words and the answer stays short."""
+    quoted = " ".join(line.text for line in lines)
+    missing = [t for t in types if not holds(t, quoted, query.text)]
+    if len(types) < 2 or not missing or len(lines) >= MAX_SENTENCES:
+        return []
+    for c in sorted(candidates, key=lambda c: -c.score):
+        if (c.rank, c.index) in used or c.coverage < MISSING_COVERAGE:
+            continue
+        if any(holds(t, c.text, query.text) for t in missing):
+            text = _clip(c.text, weights)
+            if words + len(text.split()) <= MAX_ANSWER_WORDS:
+                return [AnswerLine(text, c.rank)]
+            return []
+    return []
+
+
+def score_sentences(query: Query, passages: tuple[Passage, ...], weights: dict[str, float],
+                    types: tuple[AnswerType, ...]) -> tuple[list[list[str]], list[_Candidate]]:
+    """Every sentence of the passages as a candidate line, with its cheap score (words, answer type, rank)."""
+    total_weight = sum(weights.values()) or 1.0
+    values = tuple(t for t in types if t.name != REASON)
+    sentences: list[list[str]] = []
+    candidates: list[_Candidate] = []
+    for passage in passages:
+        heading_stems = set(stems_of(passage.heading))
+        parts = sentences_of(passage.text, min_words=3)
+        sentences.append(parts)
+        previous = 0.0
+        for i, sentence in enumerate(parts):
+            s_stems = set(stems_of(sentence))
+            coverage = sum(w for t, w in weights.items() if t in s_stems) / total_weight
+            context = sum(w for t, w in weights.items() if t in s_stems or t in heading_stems) / total_weight
+            asked = _is_question(sentence)  # a question in the minutes restates the question; its answer follows it
+            held = 0.0 if asked else held_share(types, sentence, query.text)
+            score = coverage + 0.3 * context + RANK_PRIOR / passage.rank + TYPE_BONUS * held
+            if not types:
+                score += _kind_bonus(query.kind, sentence)
+            if _ends_asking(sentence):
+                score -= 0.3
+            if _BOILERPLATE.search(sentence):
+                score -= BOILERPLATE_PENALTY  # a meeting's header line names the panel and date, never the answer
+            lift = NEIGHBOUR * max(0.0, previous - coverage)  # the answer after the sentence that restates the question
+            previous = coverage
+            candidates.append(_Candidate(passage.rank, i, sentence, coverage, held, score + lift, lift >= 0.1,
+                                         0.0 if asked else held_share(values, sentence, query.text)))
+    return sentences, candidates
 
 
 def _off_topic(similarity: float, coverage: float, missing: float) -> bool:
@@ -159,6 +196,7 @@ class _Candidate:
     held: float  # share of the question's answer types the sentence holds
     score: float
     after_anchor: bool = False  # scored up for following a sentence that holds the question's words: quote both
+    value_held: float = 0.0  # share of what is asked it holds, but a reason (an amount, a date, a name, an action)
 
 
 def _by_meaning(index: SearchIndex, candidates: list[_Candidate], vector: np.ndarray) -> list[tuple[float, _Candidate]]:
@@ -173,19 +211,17 @@ def _by_meaning(index: SearchIndex, candidates: list[_Candidate], vector: np.nda
     with index.lock:
         matrix = index.embedder.embed([" ".join(t.split()[:MEANING_WORDS]) for t in texts])
     similarity = dict(zip(texts, (matrix @ vector).tolist(), strict=True))
-    return sorted(((c.score + W_MEANING * similarity[c.text], c) for c in top), key=lambda x: -x[0])
-
-
-def _type_share(types: tuple[AnswerType, ...], sentence: str, question: str) -> float:
-    if not types:
-        return 0.0
-    return sum(holds(t, sentence, question) for t in types) / len(types)
+    # the cosine reorders sentences that hold as much of what is asked; it never puts one that does not hold the
+    # amount, date or name asked for above one that does (a short sentence with the figure is less like the
+    # question). A reason is often given without a word that marks one ("because"), so it does not count here.
+    return sorted(((c.score + W_MEANING * similarity[c.text], c) for c in top), key=lambda x: (-x[1].value_held, -x[0]))
 
 
 MAX_FOLLOWING = 6
 # a member's question minuted without a question mark: the answer is in the sentences after it
-_ASKED = re.compile(r"^(?:Cllr|Councillor|Mr|Mrs|Ms|Dr|A Member|Members?|The Chair(?:man)?)\b[^.]{0,80}?\b(?:asked|queried|"
-                    r"referred to|raised|sought clarification|questioned|enquired)\b", re.I)
+_ASKED = re.compile(r"^(?:\d+(?:\.\d+)*\s+)?(?:(?:Cllr|Councillor|Mr|Mrs|Ms|Dr|A Member|Members?|The Chair(?:man)?)\b"
+                    r"[^.]{0,80}?|(?:[A-Z][\w'’-]*\s+){1,3}(?:\([A-Z]{2,4}\)\s+)?)\b(?:asked|queried|"
+                    r"referred to|raised|sought clarification|questioned|enquired)\b")
 
 
 def _span(types: tuple[AnswerType, ...], query: Query, parts: list[str], i: int, coverage: list[float],
@@ -194,7 +230,7 @@ def _span(types: tuple[AnswerType, ...], query: Query, parts: list[str], i: int,
     proposal, the reply after a member's question), the answer after a minuted question, the items after a
     colon, the next sentence when it holds what is asked and this one does not, or goes on about the same words."""
     span = [i]
-    if i > 0 and after_anchor:
+    if i > 0 and (after_anchor or _continues(parts[i - 1], parts[i])):
         span.insert(0, i - 1)
     sentence = parts[i].rstrip()
     nxt = i + 1
@@ -202,18 +238,61 @@ def _span(types: tuple[AnswerType, ...], query: Query, parts: list[str], i: int,
         return span
     if sentence.endswith(":"):
         return span + list(range(nxt, min(len(parts), nxt + MAX_FOLLOWING)))
-    if sentence.endswith("?") or _ASKED.search(sentence):
+    if _is_question(sentence):
         span += list(range(nxt, min(len(parts), nxt + 2)))
-    elif _type_share(types, parts[nxt], query.text) > _type_share(types, sentence, query.text) or \
+    elif held_share(types, parts[nxt], query.text) > held_share(types, sentence, query.text) or \
             _kind_bonus(query.kind, parts[nxt]) > _kind_bonus(query.kind, sentence):
         span.append(nxt)
     elif coverage[nxt] > 0 and (coverage[nxt] >= 0.5 * coverage[i] or parts[nxt].rstrip().endswith(":")) \
-            and len(parts[nxt].split()) <= 60:
+            and len(parts[nxt].split()) <= 60 and not _held_alone(types, query, sentence, parts[nxt]):
         span.append(nxt)
     last = span[-1]
     if last != i and parts[last].rstrip().endswith(":"):  # "... and included:" goes on to its items
         span += list(range(last + 1, min(len(parts), last + 1 + MAX_FOLLOWING)))
     return span
+
+
+# a sentence that starts by pointing back ("This increase", "It", "The proposed increase" after the increase is
+# stated) continues the one before, which is quoted with it
+_POINTS_BACK = re.compile(r"^(?:This|These|That|Those|It|Its|They|Their|Such|However|But|Therefore|Thus)\b")
+_DEFINITE = re.compile(r"^The\s+((?:[a-z]+\s+){0,2}[a-z]+)\b")
+MAX_BEFORE_WORDS = 45  # the sentence before is quoted only when this short
+
+
+def _continues(before: str, sentence: str) -> bool:
+    if len(before.split()) > MAX_BEFORE_WORDS or before.rstrip().endswith(":"):
+        return False
+    if _POINTS_BACK.match(sentence):
+        return True
+    m = _DEFINITE.match(sentence)
+    if not m:
+        return False
+    said = set(stems_of(before)) - _GENERIC_HEADS
+    return any(len(w) > 3 and stem(w) in said for w in m.group(1).split())
+
+
+_GENERIC_HEADS = frozenset(stems_of("panel commissioner council committee meeting police report chair chairman "
+                                    "members member board force government office"))
+
+
+def _held_alone(types: tuple[AnswerType, ...], query: Query, sentence: str, following: str) -> bool:
+    """The sentence holds all that is asked and the next holds none of it: the next is not quoted."""
+    return bool(types) and held_share(types, sentence, query.text) >= 1 and \
+        held_share(types, following, query.text) == 0
+
+
+# a question reported in the minutes: "The Panel questioned why ...", "Members asked whether ..."
+_REPORTED_QUESTION = re.compile(r"\b(?:asked|questioned|queried|wondered|enquired|sought clarification(?: as to)?|"
+                                r"sought assurance(?: as to)?)\s+(?:why|whether|how|what|when|who|if)\b", re.I)
+
+
+def _is_question(sentence: str) -> bool:
+    """A member's question, quoted or reported: "... improve in the local area?”", "The Panel questioned why ..."."""
+    return _ends_asking(sentence) or bool(_REPORTED_QUESTION.search(sentence) or _ASKED.search(sentence))
+
+
+def _ends_asking(sentence: str) -> bool:
+    return sentence.rstrip().rstrip("”\"’')").endswith("?")
 
 
 def _clip(sentence: str, weights: dict[str, float]) -> str:
@@ -257,7 +336,7 @@ def _relevance(text: str, weights, total_weight) -> float:
 
 def _kind_bonus(kind: str, sentence: str) -> float:
     """For a question with no answer type: an action for a commitment, a figure for a number question."""
-    if kind == "commitment" and _ACTION.search(sentence):
+    if kind == "commitment" and holds(_ACTION, sentence):
         return 0.25
     if kind == "when" and _DATEY.search(sentence):
         return 0.25
@@ -272,6 +351,17 @@ def _idf(index: SearchIndex, stems: list[str]) -> dict[str, float]:
     df = index.store.term_document_counts(stems)
     n = max(index.size, 1)
     return {s: math.log(1 + n / (1 + df.get(s, 0))) for s in stems}
+
+
+def _once_each(lines: tuple[AnswerLine, ...]) -> tuple[AnswerLine, ...]:
+    """A sentence stating several amounts is one ledger row per amount; it is quoted once."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for line in lines:
+        if (line.text, line.citation) not in seen:
+            seen.add((line.text, line.citation))
+            out.append(line)
+    return tuple(out)
 
 
 def _unique(items: list[str]) -> list[str]:

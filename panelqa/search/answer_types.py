@@ -15,15 +15,17 @@ from panelqa.text.dates import MONTH_NAMES, find_dates
 from panelqa.text.money import find_money
 from panelqa.text.stopwords import STOP_WORDS
 
-__all__ = ["AnswerType", "answer_types", "holds"]
+__all__ = ["AnswerType", "answer_types", "holds", "held_share", "AMOUNT", "PERCENTAGE", "COUNT", "PERSON", "DATE",
+           "DURATION", "FREQUENCY", "REASON", "ACTION"]
 
-AMOUNT, PERCENTAGE, COUNT, PERSON, DATE, DURATION, FREQUENCY, REASON = (
-    "amount", "percentage", "count", "person", "date", "duration", "frequency", "reason")
+AMOUNT, PERCENTAGE, COUNT, PERSON, DATE, DURATION, FREQUENCY, REASON, ACTION = (
+    "amount", "percentage", "count", "person", "date", "duration", "frequency", "reason", "action")
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerType:
-    """One thing a question asks for; `counted` holds the stems of what "how many" counts."""
+    """One thing a question asks for; `counted` holds the stems of what "how many" counts, or the role
+    ("minister", "body", "office") that "which minister", "which council" or "which officer" asks for instead of a name."""
 
     name: str
     counted: tuple[str, ...] = ()
@@ -52,8 +54,20 @@ _CHANGE_Q = re.compile(r"\b(?:rise|increase|cut|reduction|uplift|change|fall|dro
 _WHO = re.compile(r"^\W*(?:who|whom|whose)\b|^\W*\w+ (?:whom|who)\b|\b(?:and|but) (?:who|whom)\b|"
                   r"\b(?:which|what) (?:[a-z]+ )?(?:member|councillor|officer|minister|secretary|person|candidate|"
                   r"chair|chairman|commissioner|body|organisation|council|authority)s?\b (?!of\b)"
-                  r"(?:was|were|is|are|did|does|will|would|had|has|answers|chaired|led|holds|took)\b", re.I)
+                  r"(?:was|were|is|are|did|does|will|would|had|has|answers|led|holds|took|[a-z]{3,}ed)\b", re.I)
 
+# "which minister", "what officer": the office answers in full, a person's name without it does not
+_ASKS_ROLE = re.compile(r"\b(?:which|what) (?:[a-z]+ )?(?:(?P<minister>minister|secretary)|(?P<body>council|authority|body|"
+                        r"organisation|organization)|(?P<office>officer|office|post|role))s?\b", re.I)
+_MINISTER = re.compile(r"\b(?:Home Secretary|Secretary of State|(?:Prime |Policing |Home Office )?Minister|Chancellor)\b")
+# "what did the Commissioner agree to do", "what was resolved": what someone undertook or decided
+_ACTION_Q = re.compile(r"\bwhat (?:[\w'’-]+ ){0,6}(?:did|does|will|would|has|had|have|was|were|is) (?:[^?]{0,80}? )?"
+                       r"(?:agree|promise|pledge|undert(?:ake|ook)|commit|offer|resolve|decide|intend|request|require)\w*\b|"
+                       r"\bwhat (?:was|were|has been|had been) (?:agreed|decided|resolved|promised)\b", re.I)
+_ACTION = re.compile(r"\bAction\s*:|\bRESOLVED\b|\bAGREED\b|\bagree(?:d|s)?(?: to| that)\b|\bundert(?:ook|akes?|aken)\b|"
+                     r"\bpromised?\b|\bcommit(?:ted|ment)? to\b|\bpledged?\b|\bintention\b|\bintends? to\b|"
+                     r"\bdecided\b|\brequested\b|\basked (?:for|that)\b|\b(?:would|will) (?!be\b)[a-z]+\b|"
+                     r"\b(?:to|would) be (?:provided|circulated|brought|sent|arranged)\b")
 _PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercentage points?\b", re.I)
 _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
                  "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
@@ -80,7 +94,10 @@ _OFFICE = re.compile(r"\b(?:Home Secretary|Secretary of State|Minister|Chief Con
                      r"Chief Finance Officer|Monitoring Officer|Commissioner|Chair(?:man|woman)?|Vice[- ]Chair|"
                      r"Clerk|Mayor|Leader|Treasurer|Director|Head of [A-Z][a-z]+)\b")
 # a council or other body answers "which council" / "who hosted": "Oxfordshire County Council"
-_BODY = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)* (?:County |District |Borough |City |Town |Parish )?Council\b")
+_BODY = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)* (?:(?:County |District |Borough |City |Town |Parish )?Council|"
+                   r"Authority|Trust|Partnership|Commission)\b")
+# minutes name who is to act by initials: "ACTION 7: JG/ JM to research ...", "WP agreed to circulate ..."
+_OWNER = re.compile(r"\b[A-Z]{2,4}(?:\s*(?:/|,|and|&)\s*[A-Z]{2,4})*\s+(?:to|agreed|would|will|undertook)\s+[a-z]")
 _DATE_WORDS = re.compile(rf"\b{MONTH_NAMES}\b|\b(?:19|20)\d\d\b|\b\d{{1,2}}(?:st|nd|rd|th)\b|\bby the end of\b|"
                          r"\b(?:spring|summer|autumn|winter)\b|\bquarter\b|\bdeadline\b", re.I)
 _DURATION = re.compile(rf"\b(?:\d+|{'|'.join(_NUMBER_WORDS)}|a|an)[- ](?:years?|months?|weeks?|days?|hours?)\b|"
@@ -88,7 +105,8 @@ _DURATION = re.compile(rf"\b(?:\d+|{'|'.join(_NUMBER_WORDS)}|a|an)[- ](?:years?|
 _FREQUENCY = re.compile(r"\b(?:every|each|per|a|once a|twice a) (?:\w+ )?(?:years?|months?|weeks?|quarters?|days?)\b|"
                         r"\b(?:annually|quarterly|monthly|weekly|daily|fortnightly|twice|once|bi-?monthly|"
                         r"bi-?annually|(?:two|three|four|five|six) times)\b", re.I)
-_REASON = re.compile(r"\bbecause\b|\bdue to\b|\bas a (?:result|consequence) of\b|\bon the grounds? (?:that|of)\b|"
+_REASON = re.compile(r"\bbecause\b|\bdue to\b|\btherefore\b|\bconsequently\b|\bhence\b|\bas a (?:result|consequence)\b|"
+                     r"\bon the grounds? (?:that|of)\b|"
                      r"\bowing to\b|\bin order to\b|\bso that\b|\breasons?\b|\bsince (?![\d(]|"
                      rf"{MONTH_NAMES}|then|last|the (?:last|start|beginning))|"
                      r"\bgiven (?:that|the)\b|\bin (?:view|light) of\b|\black of\b|\bconcerns?\b|\bfelt (?:that )?\b|"
@@ -117,9 +135,27 @@ def answer_types(question: str) -> tuple[AnswerType, ...]:
         found.append(AnswerType(AMOUNT))
         if _CHANGE_Q.search(question):  # "how big was the precept rise": "4.2%" answers as well as "£10"
             found.append(AnswerType(PERCENTAGE))
+    if _ACTION_Q.search(question):
+        found.append(AnswerType(ACTION))
     if _WHO.search(question):
-        found.append(AnswerType(PERSON))
+        role = _ASKS_ROLE.search(question)
+        found.append(AnswerType(PERSON, (role.lastgroup,) if role else ()))
     return tuple(found)
+
+
+def held_share(types: tuple[AnswerType, ...], sentence: str, question: str = "") -> float:
+    """The share of the things asked that the sentence holds, 0..1. An amount and a percentage asked of one change
+    ("how big was the precept rise") are one thing stated either way: "4.2%" holds it as well as "£10 a year"."""
+    if not types:
+        return 0.0
+    names = [t.name for t in types]
+    slots = [[t] for t in types if t.name not in (AMOUNT, PERCENTAGE)]
+    money_or_share = [t for t in types if t.name in (AMOUNT, PERCENTAGE)]
+    if AMOUNT in names and PERCENTAGE in names:
+        slots.append(money_or_share)
+    else:
+        slots += [[t] for t in money_or_share]
+    return sum(max(holds(t, sentence, question) for t in slot) for slot in slots) / len(slots)
 
 
 def holds(kind: AnswerType, sentence: str, question: str = "") -> float:
@@ -140,7 +176,12 @@ def holds(kind: AnswerType, sentence: str, question: str = "") -> float:
         return float(bool(_FREQUENCY.search(sentence)))
     if name == REASON:
         return float(bool(_REASON.search(sentence)))
+    if name == ACTION:
+        return float(bool(_ACTION.search(sentence)))
     if name == PERSON:
+        if kind.counted:
+            role = {"minister": _MINISTER, "body": _BODY, "office": _OFFICE}[kind.counted[0]]
+            return float(any(m.group(0).lower() not in question.lower() for m in role.finditer(sentence)))
         return _holds_person(sentence, question)
     return 0.0
 
@@ -170,5 +211,7 @@ def _holds_person(sentence: str, question: str) -> float:
         if last.lower() not in named:
             return 1.0
     if any(m.group(0).lower() not in named for m in _BODY.finditer(sentence)):
+        return 1.0
+    if _OWNER.search(sentence):
         return 1.0
     return 0.5 if any(m.group(0).lower() not in named for m in _OFFICE.finditer(sentence)) else 0.0

@@ -24,6 +24,9 @@ _AMOUNT = re.compile(
     rf"(?:\s+pounds\b)?", re.I)
 # a passage that talks in amounts: "£5", "2 million", "400k", "10 pounds" (wider than find_money: a hint, not a value)
 MENTIONS_MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:pounds|million|m\b|k\b)", re.I)
+# "increased from £147.93m to £168.23m", "up from £35": a change between two figures, not a range
+_CHANGE_FROM = re.compile(r"\b(?:increas|decreas|rais|ris|rose|fell|fall|reduc|grew|grow|went|gone|cut|lower|chang|"
+                          r"mov|revis|up|down)\w*\s+(?:\w+\s+)?from\s*$", re.I)
 # "400,000 pounds", "2 million pounds"
 _WORDS = re.compile(rf"(?<![\d£.,])(?P<num>{_NUM})(?P<mult>{_MULT})?\s+pounds\b", re.I)
 
@@ -66,6 +69,11 @@ def find_money(text: str) -> tuple[Money, ...]:
         high = parse_amount(m.group("num2"), high_mult) if m.group("num2") is not None else None
         year_after_dash = (high_mult is None and "£" not in (m.group("sep") or "")
                            and re.fullmatch(r"(?:19|20)\d\d", m.group("num2") or "") is not None)
+        if high is not None and _CHANGE_FROM.search(text, 0, start):
+            # "increased from £147.93m to £168.23m": two figures, the later one what it is now
+            found.append(_single(text, m.start(), m.group("num"), m.group("mult")))
+            found.append(_single(text, m.start("num2") - 1, m.group("num2"), m.group("mult2")))
+            continue
         if high is not None and (high <= low or year_after_dash):
             # "£5,000 - 10 sessions" or a date after a dash: not a range, keep the first amount alone
             found.append(_single(text, m.start(), m.group("num"), m.group("mult")))

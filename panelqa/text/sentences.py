@@ -3,7 +3,8 @@
 A sentence ends at ".", "?" or "!" before a capital, a digit, "£", a bracket or a quote, and at "]" before a
 capital (the "[Action: ...]" lines of minutes). It does not end after an abbreviation ("Cllr.", "approx.",
 "No."), an initial ("J. Smith"), a list number ("1. Introduction") or the "!" of a name ("SAFE! Support").
-Lines are never joined: a paper's paragraphs, bullets and table rows stand on lines of their own.
+Lines are never joined: a paper's paragraphs, bullets and table rows stand on lines of their own. Within a
+line, a table's cells (" | ") and bullets run into the text (" • ") are parts of their own too.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ _NOT_AN_END = re.compile(
     r"(?:\b(?:Cllr|Mr|Mrs|Ms|Dr|Prof|Rev|Supt|Insp|Sgt|No|Nos|inc|incl|approx|est|St|e\.g|i\.e|etc|vs|cf|Co|Ltd|"
     r"para|paras|ref|fig|vol|p|pp)\.|(?<![\w.])[A-Z]\.|(?<![\w.])\d{1,2}\.)$", re.I)
 _BULLET = re.compile(r"^[•\s]+")
+# a quoted question or sentence ends where its closing quote follows the stop: ...in the local area?” The PCC said
+_QUOTE_END = re.compile(r"(?<=[.?!][”\"’])\s+(?=[A-Z])")
+# a table rendered as text: cells between " | ", and the "--|---|" rule under its header row
+_CELL = re.compile(r"\s*(?:\|\s*)*(?:-{2,}\|)+[-|]*\s*|\s+\|(?:\s*\|)*\s*|\s+•\s+")
 
 
 def split_sentences(unit: str, at_semicolons: bool = False) -> list[str]:
@@ -39,7 +44,7 @@ def sentences_of(text: str, min_words: int = 1) -> list[str]:
     """The sentences of a text of several lines, bullets stripped, each of at least min_words words."""
     out = []
     for line in text.split("\n"):
-        for sentence in split_sentences(line):
+        for sentence in (q for part in _CELL.split(line) for s in split_sentences(part) for q in _QUOTE_END.split(s)):
             sentence = _BULLET.sub("", sentence).strip()
             if len(sentence.split()) >= min_words:
                 out.append(sentence)
