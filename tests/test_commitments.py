@@ -220,3 +220,23 @@ def test_issue_13_a_government_response_is_the_government_s_and_a_group_keeps_it
     assert (report.owner, report.deadline) == ("working group", "by 30 June 2014")
     assert "high level working group" in report.text, "which group: the sentence that set it up"
     assert not any("bulk download" in r.text for r in rows), "'by year' is no deadline"
+
+
+def test_issue_13_gifts_offered_to_employees_are_no_undertaking(tmp_path):
+    rows = _paper(tmp_path, "Financial Regulations.pdf", (
+        "Financial Regulations\n\nGifts and hospitality\n"
+        "Gifts which may be sent or offered to employees by outside contractors should be returned politely "
+        "with a suitable official letter, and details recorded in the Register.\n\n"
+        "The Chief Finance Officer offered to circulate the register to Members."))
+    assert [r.text for r in rows if r.kind == "undertaking"] == [
+        "The Chief Finance Officer offered to circulate the register to Members."]
+
+
+def test_issue_13_a_forecast_and_a_fragment_are_no_commitments(tmp_path):
+    rows = _paper(tmp_path, "Location Council Annual Report 2010-11.pdf", (
+        "UK Location Council Annual Report 2010/11\n\nBenefits\n"
+        "The study estimates that GDP was £323 million per annum higher. It also estimates that this will rise "
+        "to £561 million by 2015 under a business as usual scenario.\n\n"
+        "time it can provide a single source of information on the data that is collected and where it\n\n"
+        "The Council will publish its next report by March 2012."))
+    assert [r.text for r in rows] == ["The Council will publish its next report by March 2012."]

@@ -469,3 +469,24 @@ def test_issue_13_a_table_s_variance_column_and_cost_lines():
                       "Item: Staff costs; Budget 2026/27: £300.", "table")
     assert [(r.amount_text, r.kind) for r in rows if r.amount_text in ("£2,300", "£45", "£300")] == [
         ("£2,300", "saving"), ("£45", "spend"), ("£300", "budget")]
+
+
+def test_issue_13_variances_valuations_reallocations_and_what_we_secured(tmp_path):
+    rows = _paper(tmp_path, "2026-03-27 Committee report - transport.pdf", (
+        "West of England Combined Authority Committee\n\nTransport update\n"
+        "Through the City Regions programme, we have secured £752 million in further funding to invest by 2032.\n\n"
+        "Congestion costs the UK economy almost £8 billion a year.\n\n"
+        "£2.3m of risk is to be released from the A38 scheme to be reallocated to Charfield.\n\n"
+        "The programme would therefore not need the full £12m revenue funding suggested in the table above.\n\n"
+        "Expenditure on the subscription showed a decrease of £185 on the year.\n\n"
+        "These commitments apply to contracts over the value of £10,000. Reprofiling of up to £50k (feasibility "
+        "funding) and £100k (approved scheme funding) between financial years is delegated."))
+    secured = _by_amount(rows, "£752million")
+    assert (secured.kind, secured.recipient) == ("grant", "West of England Combined Authority"), secured.flag
+    assert [_by_amount(rows, a).kind for a in ("£8billion", "£2.3m", "£12m", "£185", "£10,000", "£50k", "£100k")] \
+        == ["estimate", "budget", "budget", "saving", "threshold", "threshold", "threshold"]
+
+
+def test_issue_13_a_table_row_is_named_by_its_first_cell_in_words():
+    (row,) = _ledger_of("Number: 3; Category: Reprofiling of Spend; Scale: £50k.", "table")
+    assert row.purpose.startswith("Reprofiling of Spend"), row.purpose

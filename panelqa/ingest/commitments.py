@@ -21,7 +21,7 @@ from panelqa.text.dates import MONTH_NAMES, with_year
 from panelqa.text.sentences import split_sentences
 from panelqa.vocab import CommitmentKind
 
-__all__ = ["CommitmentRow", "extract_commitments", "find_owner", "find_deadline", "speaker_of",
+__all__ = ["CommitmentRow", "extract_commitments", "find_owner", "find_deadline", "speaker_of", "author_of",
            "commitment_embedding_text"]
 
 MAX_TEXT_WORDS = 90  # a commitment longer than this is cut at a sentence end
@@ -103,7 +103,8 @@ _UNDERTAKING = re.compile(
     r"ensure|follow|come back|bring|confirm|check|supply|forward|investigate|raise|contact|meet|respond|"
     r"email|feed back|find out|liaise|include|publish|present|review|seek|pick|"
     r"take (?:this|that|it) (?:up|back))\b"
-    r"|\bundertook to\b|\bpromised to\b|\boffered to\b"
+    r"|\bundertook to\b|\bpromised to\b|\boffered to\s+(?!(?:the|a|an|all|any|employees|members|staff|him|her|"
+    r"them|us|you|those|other|people|officers|councillors)\b)[a-z]+\b"
     r"|\bagreed to (?:provide|send|circulate|share|look|report|update|write|arrange|bring|review|consider)\b"
     r"|\bwould be (?:circulated|provided|sent|shared|forwarded|reported|brought) to\b", re.I)
 _MONTH = MONTH_NAMES
@@ -136,6 +137,11 @@ _GROUP_SUBJECT = re.compile(rf"^\W*{_NUMBERING}[Tt]he\s+(?P<subj>(?:[a-z][\w-]*\
 # who an action log's "Action:" cell names: "Cabinet Office to provide report on progress ..."
 _LOG_ACTION = re.compile(r"(?:It was agreed (?:that )?)?(?P<who>[A-Z][\w&'’ ,/-]{1,60}?)"
                          r"\s+(?:to|would|will|should)\s")
+# a forecast, not a promise: "it estimates that this will rise to £561 million by 2015"
+_FORECAST = re.compile(r"\b(?:will|would|could|may|might|is expected to|are expected to|is forecast to|are forecast to|"
+                       r"is projected to|are projected to|is likely to|are likely to)\s+(?:rise|fall|increase|decrease|"
+                       r"grow|reach|drop|climb|decline|double|halve|exceed)\b|\b(?:estimates?|forecasts?|predicts?|"
+                       r"projects?) that\b", re.I)
 _THIRD_PERSON = re.compile(r"\b(?:they|he|she)\s+(?:would|could|will|shall|can)\b", re.I)  # not the author's "we"
 _BARE_PRONOUN = re.compile(r"^\W*(?:This|That|It|These|They|Which)\b")
 
@@ -168,7 +174,7 @@ def extract_commitments(doc: Document, pages: Sequence[Page],
     """Actions, resolutions, undertakings and deadlines in reading order, each with its page."""
     rows: list[CommitmentRow] = []
     seen: set[str] = set()
-    issuer = _as_written(issuer_of(doc), chunks) or _usual_subject(chunks)
+    issuer = author_of(doc, chunks)
     minutes = doc.doc_type is not None and doc.doc_type.value in ("minutes", "agenda", "action_log")
     read: list[str] = []  # the paper's text so far, where "The working group will ..." finds which group
     for chunk in chunks:
@@ -189,6 +195,8 @@ def extract_commitments(doc: Document, pages: Sequence[Page],
             speaker = _last_speaker(unit, speaker)
             previous_unit = unit
             for kind, text, owner, said_by, deadline, marker in found:
+                if kind in ("undertaking", "deadline") and (_FORECAST.search(text) or _is_fragment(text)):
+                    continue  # "it estimates that this will rise to £561 million by 2015"; "time it can provide ..."
                 if owner in (None, "We", "Our") and (_WE.search(text) or (kind == "deadline" or not minutes)
                                                      and not _THIRD_PERSON.search(text)):
                     owner = issuer  # "We will publish ...", "The findings should be published by ...": its author
@@ -208,6 +216,13 @@ def extract_commitments(doc: Document, pages: Sequence[Page],
                     meeting_date=doc.meeting_date.value if doc.meeting_date else None,
                     financial_year=doc.financial_years[0].value if len(doc.financial_years) == 1 else None))
     return tuple(rows)
+
+
+def _is_fragment(text: str) -> bool:
+    """Words cut out of a sentence at both ends by a page's layout: "time it can provide a single source of
+    information on the data that is collected and where it"."""
+    start = re.sub(r"^[\W\d_]+", "", text)
+    return start[:1].islower() and not re.search(r"[.!?:)\]”\"']\s*$", text)
 
 
 def _with_heading_start(unit: str, heading: str) -> str:
@@ -231,6 +246,11 @@ def _introduced(text: str, read: Sequence[str]) -> str:
         if hits:
             return _quote(f"{_tidy(hits[-1])} {text}") if hits[-1] not in text else text
     return text
+
+
+def author_of(doc: Document, chunks: Sequence[Chunk]) -> str | None:
+    """Who "we" is in a paper: its issuer as the paper spells it, else the body it most often says will act."""
+    return _as_written(issuer_of(doc), chunks) or _usual_subject(chunks)
 
 
 def issuer_of(doc: Document) -> str | None:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from panelqa.ingest.commitments import author_of
 from panelqa.ingest.locate import ChunkLines, split_units
 from panelqa.ingest.records import Chunk, Document, Page
 from panelqa.text.dates import financial_year_of, find_financial_years
@@ -25,13 +26,16 @@ from panelqa.vocab import SUMMED_KINDS, LedgerKind
 __all__ = ["LedgerRow", "extract_ledger", "link_grants", "statement_key", "classify", "find_recipient", "SUMMED_KINDS",
            "ledger_embedding_text"]
 
-LEDGER_VERSION = 4  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
+LEDGER_VERSION = 5  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
 # 3: purposes from the clause (table rows: label and column header), kinds from the clause (total, estimate),
 # a repeat is linked only when its purpose agrees; commitments.py: an action quotes the sentence naming its
 # subject, owners of "We will" and action logs, deadlines with the year from the paper's date; 4: thresholds say what they
 # limit, fund sizes and balances are not grants, a change "from £X to £Y" is no range, variance columns and cost
 # lines of tables, payees of parish payments; commitments.py: "he" is the person named before, owners with "/" or
-# in brackets, a Government Response's "we", "The working group will" with the sentence that set it up
+# in brackets, a Government Response's "we", "The working group will" with the sentence that set it up; 5: "we have secured"
+# names the author, valuations to the economy, reallocations and hypothetical needs are not grants, "£100k (...) and
+# £3m" continues a threshold, a table row's label in words; commitments.py: forecasts and fragments are no
+# commitments, "offered to employees" is no undertaking
 MIN_PURPOSE_WORDS = 3  # a purpose needs this many content words, else the clause (or the sentence before) is used
 PURPOSE_LEAD_WORDS = 20  # a purpose read from the clause keeps this many words either side of the amount
 MAX_FUND_HEADING_WORDS = 8  # a longer "heading" naming a fund is a sentence the chunker took for one
@@ -61,6 +65,8 @@ _NAME = r"(?:the\s+)?[A-Z][\w&'’.()-]*(?:\s+(?:&|and|of|for)?\s*[A-Z][\w&'’.
 _PAY_LEAD = re.compile(rf"\bpay\s+(?P<rec>{_NAME})\s*$")
 _PAYEE_FROM = re.compile(rf"\b(?i:invoices?|bills?|correspond[ae]nce|letters?|requests?|renewals?|reminders?|demands?)"
                          rf"\s+(?:\w+\s+){{0,2}}?(?i:from)\s+(?P<rec>{_NAME})")
+_WE_RECEIVED = re.compile(r"\b[Ww]e\s+(?:have\s+|had\s+|will\s+)?(?:also\s+)?(?:received|secured|won|obtained|"
+                          r"been awarded|been granted|were awarded|were granted|successfully bid for)\b[^.;]*$")
 _FUNDER_SUBJECT = re.compile(r"\b(?:PCC|OPCC|Commissioner|Home Office|Ministry|Government|Fund|Council|"
                              r"Lottery|Foundation|Trust|Sheriff|Force|Police|Department|MoJ|MHCLG)\b")
 _FUNDER_IN_TEXT = re.compile(r"\b(?:from|through|via|by|under)\s+(?:the\s+)?(?P<f>(?:[A-Z][\w&'()-]*\s+){0,6}"
@@ -110,13 +116,16 @@ _KIND_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
                           r"\bamount of funding\b|\bfunding (?:of up to|available)|\bavailable\b|"
                           r"\bsettlement\b|\bcapital programme|\bforecast|\bestimated? cost|\bindicative\b|"
                           r"\bgrant funding will\b|\btotal (?:fund|funding|budget)|\b(?:is|are) proposed\b|"
-                          r"\bbe allocated\b", re.I),
+                          r"\bbe allocated\b|\breallocat|\bre-allocat|\bvirements?\b|\bcontingency\b|\bof risk\b|"
+                          r"\b(?:would|could|may|might)\s+(?:\w+\s+)?(?:not\s+)?(?:need|require)\b", re.I),
      "a budget or fund size, not a payment"),
     ("estimate", re.compile(r"\bestimat|\bprojected\b|\bprojections?\b|\bvalued? (?:at|of)\b|\bworth\b|"
                             r"\bGDP\b|\bgross value|\bbenefits? (?:of|worth|to)\b|\beconomic (?:value|benefit|impact)|"
                             r"\bcould (?:generate|be worth|add)|\bwould (?:generate|add)|\bgenerat(?:e|es|ed|ing)\b|"
                             r"\bincrease to\b|"
-                            r"\bgrow to\b|\brevenue of\b|\bturnover", re.I),
+                            r"\bgrow to\b|\brevenue of\b|\bturnover|"
+                            r"\bcosts?\s+(?:the\s+)?(?:\w+\s+){0,2}(?:economy|city|country|nation|region|society|"
+                            r"taxpayers?)\b|\beconomy\W+(?:almost|around|about|over|nearly|some|up to)?\s*£", re.I),
      "an estimate or valuation, not a payment"),
     ("grant", re.compile(r"\binvest|\breceiv|\bawarded|\bgrants?\b|\bfunded\b|\bfunding\b|\bgranted\b|"
                          r"\ballocat|\bcontribut|\bdonat|\bcommissioned\b|\bsecured\b|\bprovided\b|\bfund\b",
@@ -131,7 +140,10 @@ _THRESHOLD = re.compile(r"(?:[>≥<≤]|\bover|\babove|\bunder|\bbelow|\bup to|\
                         r"\bexceeding|\bexceeds?|\bin excess of|\bat least|\bat most|\bmaximum(?: of)?|"
                         r"\bminimum(?: of)?|\bmax\.?|\bmin\.?|\blimit of|\bthreshold of|\bcapped at|"
                         r"\bno more than|\bupwards of|\b(?:greater|higher|lower|larger|smaller) than|\bbeyond|"
-                        r"\b(?:a |the )?(?:ceiling|cap|limit|threshold|floor|de minimis)(?: of)?|\bnot exceeding)\s*$",
+                        r"\b(?:a |the )?(?:ceiling|cap|limit|threshold|floor|de minimis)(?: of| to| at| is| was)?|"
+                        r"\bnot exceeding|"
+                        r"\b(?:over|above|under|below|exceeding|in excess of|more than|less than)\s+(?:the |a )?"
+                        r"(?:value|sum|amount|cost|price) of)\s*$",
                         re.I)
 # "over £109 billion of investment", "spent over £2m", "and over £5m": about that much, not a limit; a threshold
 # follows what it limits ("contracts over £10,000", "expenditure over £500", "Grants of up to £5,000")
@@ -152,6 +164,8 @@ _BEFORE_CHANGE = re.compile(r"\b(?:increas|decreas|rais|ris|rose|fell|fall|reduc
 # a table's column of differences: "Increase", "Decrease", "Variance", "Change", "Movement"
 _VARIANCE = re.compile(r"\b(?:increases?|decreases?|variances?|change|movements?|differences?|under/over|"
                        r"\(?(?:over|under)\)?\s*spend)\b|\+/-", re.I)
+_AND_ANOTHER = re.compile(r"^\s*(?:\([^()]{0,80}\)\s*)?(?:,|and|or|,\s*and|,\s*or)\s*$")  # "£100k (...) and £3m"
+_VARIANCE_OF = re.compile(r"\b(?:increases?|decreases?|variances?|reductions?|rises?|falls?|changes?)\s+of\s*$", re.I)
 # a table's row that names a cost: "Consultancy", "Staff costs", "Travel and subsistence"
 _COST_LINE = re.compile(r"\b(?:consultan\w*|staff|staffing|salar\w*|travel|subsistence|expenses|costs?|equipment|"
                         r"software|hardware|licen[cs]\w*|hosting|accommodation|contractors?|overheads?|"
@@ -201,6 +215,7 @@ def ledger_embedding_text(row: LedgerRow) -> str:
 
 def extract_ledger(doc: Document, pages: Sequence[Page], chunks: Sequence[Chunk]) -> tuple[LedgerRow, ...]:
     """Every amount of money stated in the document's chunks, as ledger rows with linked grants."""
+    author = author_of(doc, chunks)  # who "we" is: one rule for the ledger and the tracker
     rows: list[LedgerRow] = []
     context_fy: str | None = None
     sections: dict[tuple[str, ...], str | None] = {}
@@ -230,13 +245,13 @@ def extract_ledger(doc: Document, pages: Sequence[Page], chunks: Sequence[Chunk]
                         sections[chunk.heading_path] = _full_heading(_section(chunk.heading_path), pages)
                     cell = _table_cell(unit, sentence_at + money.start) if chunk.kind == "table" else None
                     rows.append(_row(doc, chunk, lines.page_of(at), sentence, money, sentences[:i],
-                                     context_fy, at, sections[chunk.heading_path], cell))
+                                     context_fy, at, sections[chunk.heading_path], cell, author))
     return link_grants(rows)
 
 
 def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, before: list[str],
          context_fy: str | None, at: int, section: str | None,
-         cell: tuple[str, str] | None = None) -> LedgerRow:
+         cell: tuple[str, str] | None = None, author: str | None = None) -> LedgerRow:
     clause, start = _clause(sentence, money)
     lead = clause[:start]
     rest = clause[start + len(money.text):]
@@ -262,12 +277,19 @@ def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, be
             whole_sentence = _tidy(_LEAD.sub("", sentence))
             purpose = whole_sentence if _usable(whole_sentence) else whole
     kind, reason = classify(sentence, money, lead, rest, label=cell[0] if cell else "", column=cell[1] if cell else "")
+    earlier_amounts = [m for m in find_money(sentence) if m.end <= money.start]
+    if (earlier_amounts and _AND_ANOTHER.match(sentence[earlier_amounts[-1].end:money.start])
+            and _THRESHOLD.search(sentence[:earlier_amounts[-1].start])):
+        # "to a ceiling of £100k (Feasibility and Development Funding) and £3m (approved scheme funding)"
+        kind, reason = "threshold", "a threshold or limit, not a payment"
     if kind == "threshold" and (cell is None or not _usable(cell[0])):
         # what the threshold is for stands before it: "tender documents for contracts over £10,000 to be published"
-        wide = lead if _usable(lead) else _since_last_amount(sentence, money)
-        purpose = _clause_purpose(wide, money, rest)
+        purpose = _clause_purpose(sentence[:money.start], money, rest)
     if recipient is None and kind in SUMMED_KINDS:
         recipient = _payee(_since_last_amount(sentence, money))
+    if recipient is None and kind == "grant" and author and _WE_RECEIVED.search(lead):
+        # "we have secured £752 million": the paper's author, the authority rather than its committee
+        recipient = re.sub(r"\s+(?:Joint\s+)?Committee$", "", author)
     purpose = _DANGLING.sub("", purpose)
     funder_source = "sentence" if funder else None
     if funder is None:
@@ -309,7 +331,7 @@ def _content_words(text: str) -> list[str]:
 def _clause_purpose(lead: str, money: Money, rest: str) -> str:
     """The amount's clause in the paper's words, when the words after it say too little: "Invoice received
     from G & AM Johnston for grass cutting £720.00"."""
-    lead = _INTRO.sub("", _LEAD.sub("", re.split(r"(?<=[.:;])\s+", lead)[-1]))
+    lead = _INTRO.sub("", _LEAD.sub("", re.split(r"(?<=[.:;])\s+|[•▪◦●\uf000-\uf8ff]", lead)[-1]))
     rest = re.split(r"[.;]\s|[.;]$", rest)[0]
     lead_words, rest_words = lead.split(), rest.split()
     lead = " ".join(lead_words[-PURPOSE_LEAD_WORDS:])
@@ -331,7 +353,9 @@ def _table_cell(unit: str, offset: int) -> tuple[str, str]:
         at += len(part) + 2
     mine = next((c for a, c in reversed(cells) if a <= offset), cells[0][1])
     name = mine.split(": ", 1)[0].strip() if ": " in mine else ""
-    label = next((c.split(": ", 1)[1] if ": " in c else c for _, c in cells if not find_money(c)), "")
+    values = [c.split(": ", 1)[1] if ": " in c else c for _, c in cells if not find_money(c)]
+    # "Number: 3; Category: Cost Increases; Scale: £50k": the row is named by its first cell in words
+    label = next((v for v in values if re.search(r"[A-Za-z]{3,}", v)), values[0] if values else "")
     label = _tidy(label)
     if len(label.split()) > 12:
         label = " ".join(label.split()[:12]) + " ..."
@@ -475,7 +499,7 @@ def classify(sentence: str, money: Money, lead: str = "", rest: str = "", label:
         return "total", "a total of amounts stated elsewhere, not one more payment"
     if _BEFORE_CHANGE.search(lead):
         return "other", "the figure before a change, not a payment"
-    if column and _VARIANCE.search(column):
+    if (column and _VARIANCE.search(column)) or _VARIANCE_OF.search(lead):
         return "saving", "a saving, gap or variance, not spending"
     if _IS_A.search(lead) and _FUND_NOUN.match(rest):
         return "budget", "a fund's or programme's size, not a payment"
