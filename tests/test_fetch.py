@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,6 @@ def _client(**kwargs) -> PoliteClient:
 
 
 def _fetch(moderngov, out: Path, **kwargs):
-    from datetime import date
     client = _client(timeout_s=kwargs.pop("timeout_s", 5.0))
     try:
         return fetch_committee(moderngov.base, out, client, committee="Audit", since=date(2026, 1, 1),
@@ -98,6 +98,21 @@ def test_retry_after_is_obeyed_and_a_slow_route_is_one_line(moderngov, tmp_path)
     report = _fetch(moderngov, tmp_path / "papers", timeout_s=0.3)
     assert len(calls) == 3 and report.new == 3 and report.failed == 1
     assert any("Knife crime fund" in p.url and "timed out" in p.reason.lower() for p in report.problems)
+
+
+def test_requests_keep_the_delay_apart_over_one_connection_and_the_default_delay_is_2_s(moderngov, tmp_path):
+    from panelqa.fetch.client import DEFAULT_DELAY_S
+    client = PoliteClient("tests@example.org", delay_s=0.25)
+    try:
+        fetch_committee(moderngov.base, tmp_path / "papers", client, committee="Audit", since=date(2026, 1, 1),
+                        until=date(2026, 3, 31))
+    finally:
+        client.close()
+    times = [t for t, _ in moderngov.arrivals]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert len(times) >= 7 and min(gaps) >= 0.24, gaps
+    assert len({port for _, port in moderngov.arrivals}) == 1, "one connection per host, reused"
+    assert DEFAULT_DELAY_S == 2.0 and PoliteClient("x").delay_s == 2.0
 
 
 def test_robots_disallow_is_obeyed(moderngov, tmp_path):
