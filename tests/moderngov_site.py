@@ -37,6 +37,7 @@ class Site:
     def __init__(self) -> None:
         self.routes: dict[str, object] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.arrivals: list[tuple[float, int]] = []  # (time.monotonic(), client port) of each request
         self.lock = threading.Lock()
 
     def set(self, path: str, body: bytes, *, status: int = 200, ctype: str = "application/pdf",
@@ -52,21 +53,26 @@ class Site:
 
 def _handler(site: Site):
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as a council's server does: a client may reuse its connection
+
         def do_GET(self):  # noqa: N802 (http.server's name)
             path = unquote(self.path)
             with site.lock:
                 site.requests.append((path, dict(self.headers)))
+                site.arrivals.append((time.monotonic(), self.client_address[1]))
             route = site.routes.get(path) or site.routes.get(path.split("?", 1)[0])
             if callable(route):
                 route = route(path, self.headers)
             if route is None:
                 self.send_response(404)
+                self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
             time.sleep(route["delay_s"])
             if ((route["etag"] and self.headers.get("If-None-Match") == route["etag"])
                     or (route.get("last_modified") and self.headers.get("If-Modified-Since") == route["last_modified"])):
                 self.send_response(304)
+                self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
             self.send_response(route["status"])

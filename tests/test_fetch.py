@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,6 @@ def _client(**kwargs) -> PoliteClient:
 
 
 def _fetch(moderngov, out: Path, **kwargs):
-    from datetime import date
     client = _client(timeout_s=kwargs.pop("timeout_s", 5.0))
     try:
         return fetch_committee(moderngov.base, out, client, committee="Audit", since=date(2026, 1, 1),
@@ -98,6 +98,21 @@ def test_retry_after_is_obeyed_and_a_slow_route_is_one_line(moderngov, tmp_path)
     report = _fetch(moderngov, tmp_path / "papers", timeout_s=0.3)
     assert len(calls) == 3 and report.new == 3 and report.failed == 1
     assert any("Knife crime fund" in p.url and "timed out" in p.reason.lower() for p in report.problems)
+
+
+def test_requests_keep_the_delay_apart_over_one_connection_and_the_default_delay_is_2_s(moderngov, tmp_path):
+    from panelqa.fetch.client import DEFAULT_DELAY_S
+    client = PoliteClient("tests@example.org", delay_s=0.25)
+    try:
+        fetch_committee(moderngov.base, tmp_path / "papers", client, committee="Audit", since=date(2026, 1, 1),
+                        until=date(2026, 3, 31))
+    finally:
+        client.close()
+    times = [t for t, _ in moderngov.arrivals]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert len(times) >= 7 and min(gaps) >= 0.24, gaps
+    assert len({port for _, port in moderngov.arrivals}) == 1, "one connection per host, reused"
+    assert DEFAULT_DELAY_S == 2.0 and PoliteClient("x").delay_s == 2.0
 
 
 def test_robots_disallow_is_obeyed(moderngov, tmp_path):
@@ -193,6 +208,30 @@ def test_fetched_papers_answer_with_the_meeting_date_and_the_publishers_facts(mo
     doc = next(d.document for d in documents(tmp_path / "index") if "Knife crime fund" in d.document.source)
     assert doc.body.value == "Audit Committee"
     assert doc.body.source.startswith("from the publisher's site, ") and "documents/s101/" in doc.body.source
+
+
+def test_answers_and_the_ledger_cite_the_newest_version_of_a_changed_paper(moderngov, tmp_path, ingest):
+    from moderngov_site import publish_version_2
+
+    from panelqa import ask, documents
+    from panelqa.ingest.store import Store
+    from panelqa.reports.funding import ledger_rows
+    out, index = tmp_path / "papers", tmp_path / "index"
+    _fetch(moderngov, out)
+    ingest([out], index)
+    publish_version_2(moderngov)  # the site corrects £40,000 to £45,000
+    _fetch(moderngov, out)
+    ingest([out], index)
+    answer = ask("how much was noted for knife crime prevention in schools?", index)
+    assert "£45,000" in answer.text and "£40,000" not in answer.text, answer.text
+    assert not any("£40,000" in p.text for p in answer.passages), "the superseded version is not cited"
+    assert answer.passages[answer.lines[0].citation - 1].source.endswith("Knife crime fund.v2.pdf")
+    with Store(index, read_only=True) as store:
+        amounts = [r.row.amount_text for r in ledger_rows(store) if "knife crime" in (r.row.purpose or "")]
+    assert amounts == ["£45,000"], "a corrected paper is not counted twice in the ledger"
+    stored = {Path(d.document.source).name: d for d in documents(index)}
+    assert stored["Knife crime fund.pdf"].superseded and stored["Knife crime fund.pdf"].document.published_version == 1
+    assert not stored["Knife crime fund.v2.pdf"].superseded, "both versions stay in the index; the newest is cited"
 
 
 def test_a_page_that_is_not_a_pdf_and_an_empty_answer_are_lines_and_the_run_goes_on(moderngov, tmp_path):

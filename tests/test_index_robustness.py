@@ -87,9 +87,12 @@ def test_damaged_derived_files_are_searched_around_and_rebuilt(sample_index_copy
 
 
 def _scribble_inside(db: Path) -> None:
+    """64 random bytes somewhere in every page after the header page: damage that whatever a command reads
+    meets, wherever the schema happens to put its tables."""
     data = bytearray(db.read_bytes())
     rng = np.random.default_rng(7)
-    for at in rng.integers(4096, len(data) - 64, 40):
+    for page in range(4096, len(data) - 4096, 4096):
+        at = page + int(rng.integers(0, 4096 - 64))
         data[at:at + 64] = rng.bytes(64)
     db.write_bytes(bytes(data))
 

@@ -101,6 +101,7 @@ def document_json(stored: StoredDocument) -> dict:
         "financial_years": [f.value for f in d.financial_years], "agenda_item": val(d.agenda_item),
         "pages": d.page_count, "chunks": stored.chunk_count, "pages_without_text": list(d.pages_without_text),
         "ocr_pages": [{"page": p, "confidence": c} for p, c in stored.ocr_pages], "files": list(stored.files),
+        "published_version": d.published_version, "superseded": stored.superseded,
     }
 
 
@@ -120,4 +121,7 @@ def format_document(stored: StoredDocument) -> str:
                      + ", ".join(f"{p['confidence']:.0f}%" for p in j["ocr_pages"][:12]) + ")")
     if len(j["files"]) > 1:
         lines.append(f"  also as: {', '.join(j['files'][1:])}")
+    if j["superseded"]:
+        lines.append(f"  version {j['published_version']}, superseded: the publisher's site has a later version, "
+                     "which answers, the ledger and the commitments cite instead")
     return "\n".join(lines)

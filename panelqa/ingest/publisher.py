@@ -48,6 +48,8 @@ def with_publisher_facts(doc: Document, path: Path) -> Document:
         changes["title"] = Fact(entry.get("item_title") or entry["label"], source)
     if entry.get("item_number"):
         changes["agenda_item"] = Fact(entry["item_number"].rstrip(". "), source)
+    if isinstance(entry.get("version"), int):
+        changes["published_version"] = entry["version"]
     return dataclasses.replace(doc, **changes)
 
 

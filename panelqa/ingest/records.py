@@ -82,6 +82,7 @@ class Document:
     agenda_item: Fact | None = None
     page_count: int = 0
     pages_without_text: tuple[int, ...] = ()
+    published_version: int | None = None  # a fetched paper's version on the publisher's site (2: changed once)
 
     @property
     def date(self) -> date | None:

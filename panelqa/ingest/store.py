@@ -31,6 +31,8 @@ import numpy as np
 
 from panelqa.errors import IndexDamaged, IndexMismatch, PanelqaError, index_damaged, index_not_writable
 from panelqa.ingest.ledger import LedgerRow
+from panelqa.ingest.publisher import SOURCE as PUBLISHER_SOURCE
+from panelqa.ingest.publisher import publisher_url
 from panelqa.ingest.records import Chunk, Document, Fact, Page
 from panelqa.ingest.vectors import build_index
 
@@ -126,7 +128,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE chunks ADD COLUMN item_number TEXT;
         ALTER TABLE chunks ADD COLUMN item_title TEXT;
     """),
+    ("m007_published_versions", """
+        ALTER TABLE documents ADD COLUMN published_url TEXT;
+        ALTER TABLE documents ADD COLUMN published_version INTEGER;
+        CREATE INDEX documents_published ON documents (published_url, published_version);
+    """),
 ]
+# A fetched paper the publisher has since changed: a later version of the same URL is in the index. Its text is
+# kept (docs lists it), but answers, the ledger and the commitments read only the newest version.
+_SUPERSEDED = ("EXISTS (SELECT 1 FROM documents n WHERE n.published_url = {d}.published_url "
+               "AND n.published_version > {d}.published_version)")
 SCHEMA_VERSION = len(MIGRATIONS)
 _LEDGER_COLUMNS = ("row_id", "doc_id", "page", "amount_pence", "amount_high_pence", "amount_text", "kind",
                    "recipient", "funder", "funder_source", "purpose", "section", "heading", "sentence",
@@ -166,6 +177,7 @@ class StoredDocument:
     chunk_count: int
     files: tuple[str, ...]
     ocr_pages: tuple[tuple[int, float], ...] = ()  # (page, mean word confidence) of the pages read by OCR
+    superseded: bool = False  # the publisher has a later version of this paper, also in the index
 
 
 class OcrCache:
@@ -390,11 +402,14 @@ class Store:
                 self._delete_document(replaces)
             self._delete_document(doc.doc_id)
             self.conn.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO documents (doc_id, source, file_name, title, title_source, body, body_source, doc_type,"
+                " doc_type_source, meeting_date, meeting_date_source, financial_years, agenda_item,"
+                " agenda_item_source, page_count, pages_without_text, ingested_at, published_url, published_version)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc.doc_id, doc.source, doc.file_name, *_fact(doc.title), *_fact(doc.body), *_fact(doc.doc_type),
                  *_fact(doc.meeting_date), json.dumps([[f.value, f.source] for f in doc.financial_years]),
                  *_fact(doc.agenda_item), doc.page_count, json.dumps(list(doc.pages_without_text)),
-                 first[0] if first else time.time()))
+                 first[0] if first else time.time(), publisher_url(doc), doc.published_version))
             self.conn.executemany(
                 "INSERT INTO pages (doc_id, page, width, height, text, words, ocr_confidence) VALUES (?,?,?,?,?,?,?)",
                 [(doc.doc_id, p.page, p.width, p.height, p.text, json.dumps(p.words, separators=(",", ":")),
@@ -444,6 +459,10 @@ class Store:
             return "built by older panelqa"
         if row["ledger_error"]:
             return "ledger and commitments not extracted last time; trying again"
+        doc = self.conn.execute("SELECT title_source, published_version FROM documents WHERE doc_id = ?",
+                                (doc_id,)).fetchone()
+        if doc and doc[1] is None and str(doc[0] or "").startswith(PUBLISHER_SOURCE):
+            return "fetched before panelqa recorded the publisher's versions"
         if ocr_available and row["ocr_pending"]:
             return "scanned pages not read yet; Tesseract is installed now"
         return None
@@ -554,9 +573,10 @@ class Store:
         for doc_id, page, confidence in self._read(
                 "SELECT doc_id, page, ocr_confidence FROM pages WHERE ocr_confidence IS NOT NULL ORDER BY doc_id, page"):
             ocr.setdefault(doc_id, []).append((page, confidence))
+        superseded = self.superseded_documents()
         rows = self.conn.execute("SELECT * FROM documents ORDER BY meeting_date IS NULL, meeting_date, file_name")
         return [StoredDocument(document_from_row(r), counts.get(r["doc_id"], 0), tuple(files.get(r["doc_id"], ())),
-                               tuple(ocr.get(r["doc_id"], ()))) for r in rows]
+                               tuple(ocr.get(r["doc_id"], ())), r["doc_id"] in superseded) for r in rows]
 
     def iter_chunks(self, ids: Iterable[int] | None = None) -> Iterator[sqlite3.Row]:
         if ids is None:
@@ -577,7 +597,7 @@ class Store:
         """Every funding ledger row with its paper's file name, in paper and page order; [] before the ledger."""
         columns = ", ".join("l." + f.name for f in fields(LedgerRow))
         sql = (f"SELECT {columns}, d.file_name FROM ledger l JOIN documents d USING (doc_id) "
-               "ORDER BY d.meeting_date IS NULL, d.meeting_date, d.file_name, l.id")
+               f"WHERE NOT {_SUPERSEDED.format(d='d')} ORDER BY d.meeting_date IS NULL, d.meeting_date, d.file_name, l.id")
         return [(LedgerRow(*row[:-1]), row[-1]) for row in self._read(sql)]
 
     def commitment_rows(self) -> list[tuple[CommitmentRow, str]]:
@@ -586,8 +606,12 @@ class Store:
 
         columns = ", ".join("c." + f.name for f in fields(CommitmentRow))
         sql = (f"SELECT {columns}, d.file_name FROM commitments c JOIN documents d USING (doc_id) "
-               "ORDER BY d.meeting_date IS NULL, d.meeting_date, d.file_name, c.id")
+               f"WHERE NOT {_SUPERSEDED.format(d='d')} ORDER BY d.meeting_date IS NULL, d.meeting_date, d.file_name, c.id")
         return [(CommitmentRow(*row[:-1]), row[-1]) for row in self._read(sql)]
+
+    def superseded_documents(self) -> set[str]:
+        """Fetched papers with a later version of the same publisher's URL in the index."""
+        return {r[0] for r in self._read(f"SELECT doc_id FROM documents d WHERE {_SUPERSEDED.format(d='d')}")}
 
     def match_rows(self, table: str, match: str, limit: int | None = None) -> list[str]:
         """row_ids of a ledger or commitments table matching an FTS5 expression (already quoted), best first."""
@@ -834,7 +858,7 @@ def document_from_row(row: sqlite3.Row) -> Document:
         body=fact("body"), doc_type=fact("doc_type"), meeting_date=fact("meeting_date"),
         financial_years=tuple(Fact(v, s) for v, s in json.loads(row["financial_years"])),
         agenda_item=fact("agenda_item"), page_count=row["page_count"],
-        pages_without_text=tuple(json.loads(row["pages_without_text"])))
+        pages_without_text=tuple(json.loads(row["pages_without_text"])), published_version=row["published_version"])
 
 
 def _row_table(table: str) -> str:

@@ -103,7 +103,7 @@ def retrieve_passages(index: SearchIndex, query: Query, top_k: int,
     per_doc: dict[str, int] = {}
     for hit in head:
         row = rows.get(hit.chunk_rowid)
-        if row is None:
+        if row is None or row.doc_id in index.superseded:
             continue
         same = next((k for k in kept if _same_text(k[0].text, row.text)), None)
         if same is not None:
