@@ -99,6 +99,9 @@ def test_a_rise_is_stated_in_pounds_or_as_a_percentage():
     assert held_share(types, "The reoffending rate over the last year (Q4) has reduced from 42.4 to 40.4%.") == 1
     assert held_share(types, "The increase of £14 was approved by the Panel after a vote.") == 1
     assert held_share(types, "The Panel supported the proposal.") == 0
+    # a figure that is not the size of the change holds it only in part
+    assert held_share(types, "An on-line survey held earlier this month supported the PCC’s proposal to raise the "
+                             "precept; of the 1,166 respondents, 62% supported the proposal.") < 1
 
 
 @pytest.mark.parametrize("text, sentence", [
@@ -215,3 +218,26 @@ def test_a_question_on_a_topic_the_papers_lack_is_not_answered(index_dir, questi
     result = answer(question, index_dir)
     assert not result.found
     assert "do not appear to answer" in result.note
+
+
+def test_a_question_naming_a_panel_is_answered_from_that_panels_paper(tmp_path, make_index):
+    """Suffolk's leaflet states its rise without naming Suffolk in the sentence; Wiltshire's minutes repeat more of
+    the question's words. The question names Suffolk, whose name is in its paper's title."""
+    suffolk = write_pdf(tmp_path / "2022-01-28 How is your money improving policing in Suffolk in 2022-23.pdf", [
+        "How is your money improving policing in Suffolk in 2022-23.\n"
+        "The Police and Crime Panel supported the Police and Crime Commissioner's proposal for the policing precept. "
+        "This precept increase of 4.2%, which equates to £10 a year for a Band D property. The extra money will "
+        "pay for more officers in local policing teams.",
+    ])
+    wiltshire = write_pdf(tmp_path / "2022-02-03 Wiltshire Police and Crime Panel minutes.pdf", [
+        "Wiltshire Police and Crime Panel. Minutes of the meeting held on 3 February 2022.\n"
+        "Formal consideration of PCC Precept proposal 2022/23. The Commissioner outlined the report on the "
+        "consultation process and the public's view on the proposed £10 a year, per household, increase in the "
+        "policing precept, which the panel supported. Members asked about the rise in officer numbers.",
+    ])
+    index = make_index(tmp_path / "index", [suffolk, wiltshire])
+    result = answer("How big was the policing precept rise the Suffolk panel supported for 2022/23?", index)
+    assert result.found
+    first = result.lines[0]
+    assert "4.2%" in first.text
+    assert "Suffolk" in result.passages[first.citation - 1].file_name

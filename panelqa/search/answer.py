@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from panelqa.search.answer_types import ACTION, AMOUNT, REASON, AnswerType, answer_types, held_share, holds
+from panelqa.search.answer_types import ACTION, AMOUNT, NOT_NAMES, REASON, AnswerType, answer_types, held_share, holds
 from panelqa.search.index import SearchIndex
 from panelqa.search.money import ledger_answer
 from panelqa.search.records import Answer, AnswerLine, Passage, Query
@@ -33,6 +33,8 @@ OFF_TOPIC_COVERAGE = 0.4
 OFF_TOPIC_MISSING = 0.25
 RANK_PRIOR = 0.25
 TYPE_BONUS = 0.3  # a sentence that holds what the question asks for: an amount, a date, a reason ...
+# a sentence from a paper of another place than the one the question names (0.2 to 0.5 gave the same answers)
+OTHER_PLACE = 0.3
 NEIGHBOUR = 0.5  # weight of the previous sentence's word coverage above this one's: the answer after its anchor
 BOILERPLATE_PENALTY = 0.5
 W_MEANING = 1.0  # the question-to-sentence cosine, beside word coverage (both 0..1)
@@ -68,7 +70,8 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
     weights = _idf(index, q_stems)
     total_weight = sum(weights.values()) or 1.0
     types = answer_types(query.text)
-    sentences, candidates = score_sentences(query, passages, weights, types)
+    named = _named_papers(query, passages)
+    sentences, candidates = score_sentences(query, passages, weights, types, named)
     best_similarity = max(p.score for p in passages)
     best_coverage = max((c.coverage for c in candidates), default=0.0)
     seen = set(stems_of(" ".join(f"{p.heading} {p.text}" for p in passages)))
@@ -148,7 +151,8 @@ def _what_is_missing(types: tuple[AnswerType, ...], query: Query, lines: list[An
 
 
 def score_sentences(query: Query, passages: tuple[Passage, ...], weights: dict[str, float],
-                    types: tuple[AnswerType, ...]) -> tuple[list[list[str]], list[_Candidate]]:
+                    types: tuple[AnswerType, ...], named: frozenset[str] = frozenset()
+                    ) -> tuple[list[list[str]], list[_Candidate]]:
     """Every sentence of the passages as a candidate line, with its cheap score (words, answer type, rank)."""
     total_weight = sum(weights.values()) or 1.0
     values = tuple(t for t in types if t.name != REASON)
@@ -170,6 +174,8 @@ def score_sentences(query: Query, passages: tuple[Passage, ...], weights: dict[s
                 score += _kind_bonus(query.kind, sentence)
             if _ends_asking(sentence):
                 score -= 0.3
+            if named and passage.doc_id not in named:
+                score -= OTHER_PLACE  # the question names Suffolk: a sentence of Wiltshire's papers is not the answer
             if _BOILERPLATE.search(sentence):
                 score -= BOILERPLATE_PENALTY  # a meeting's header line names the panel and date, never the answer
             lift = NEIGHBOUR * max(0.0, previous - coverage)  # the answer after the sentence that restates the question
@@ -177,6 +183,23 @@ def score_sentences(query: Query, passages: tuple[Passage, ...], weights: dict[s
             candidates.append(_Candidate(passage.rank, i, sentence, coverage, held, score + lift, lift >= 0.1,
                                          0.0 if asked else held_share(values, sentence, query.text)))
     return sentences, candidates
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b")
+
+
+def _named_papers(query: Query, passages: tuple[Passage, ...]) -> frozenset[str]:
+    """The passages' papers whose title, body or file name holds a capitalised word of the question that names
+    no office or kind of body ("Suffolk", "Knowsley", not "Police" or "Council"); empty when the question names
+    none, or when every paper holds it. Unlike search/places.py, which marks papers of the whole index by their
+    body, this looks at the few papers found, by their titles too: a leaflet's body may be just "Police and Crime
+    Panel"."""
+    capitalised = [m.group(0).lower() for m in _CAPITALISED.finditer(query.text) if m.start() > 0]
+    words = set(stems_of(" ".join(w for w in capitalised if w not in NOT_NAMES)))
+    if not words:
+        return frozenset()
+    named = frozenset(p.doc_id for p in passages if words & set(stems_of(f"{p.title} {p.body or ''} {p.file_name}")))
+    return named if len(named) < len({p.doc_id for p in passages}) else frozenset()
 
 
 def _off_topic(similarity: float, coverage: float, missing: float) -> bool:

@@ -16,7 +16,7 @@ from panelqa.text.money import find_money
 from panelqa.text.stopwords import STOP_WORDS
 
 __all__ = ["AnswerType", "answer_types", "holds", "held_share", "AMOUNT", "PERCENTAGE", "COUNT", "PERSON", "DATE",
-           "DURATION", "FREQUENCY", "REASON", "ACTION"]
+           "DURATION", "FREQUENCY", "REASON", "ACTION", "NOT_NAMES"]
 
 AMOUNT, PERCENTAGE, COUNT, PERSON, DATE, DURATION, FREQUENCY, REASON, ACTION = (
     "amount", "percentage", "count", "person", "date", "duration", "frequency", "reason", "action")
@@ -51,6 +51,9 @@ _AMOUNT_Q = re.compile(r"\bhow much\b|\bwhat (?:did|does|will|would|could) [^?]{
                        r"\b(?:above|below|over|under) what (?:value|amount|level|threshold|sum)\b|"
                        r"\bwhat (?:[\w-]+ ){0,3}(?:increase|rise|cut|reduction)\b", re.I)
 _CHANGE_Q = re.compile(r"\b(?:rise|increase|cut|reduction|uplift|change|fall|drop|rate)\b", re.I)
+# the words that state a change, beside its size: "an increase of 4.2%", "equates to £10 a year", "a 2% cut"
+_CHANGED = re.compile(r"\b(?:rise[sn]?|rising|rose|increase[sd]?|increasing|uplift|cut|cuts|reduc\w+|fall|fell|drop|"
+                      r"freeze|frozen|extra|more|equates?|equivalent)\b", re.I)
 _WHO = re.compile(r"^\W*(?:who|whom|whose)\b|^\W*\w+ (?:whom|who)\b|\b(?:and|but) (?:who|whom)\b|"
                   r"\b(?:which|what) (?:[a-z]+ )?(?:member|councillor|officer|minister|secretary|person|candidate|"
                   r"chair|chairman|commissioner|body|organisation|council|authority)s?\b (?!of\b)"
@@ -79,7 +82,7 @@ _TITLE = re.compile(r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|
 _NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+(?:[A-Z]\.?\s+)?([A-Z][a-z]+(?:-[A-Z][a-z]+)?|Mc[A-Z][a-z]+|"
                    r"O'[A-Z][a-z]+)\b")
 # capitalised words of panel papers that name bodies, places and offices, not people
-_NOT_NAMES = frozenset("""the a an and of for in on at to by with police crime panel panels commissioner commissioners
+NOT_NAMES = frozenset("""the a an and of for in on at to by with police crime panel panels commissioner commissioners
     council county district borough city town parish authority committee office home secretary state fire rescue
     service services chief constable deputy chair chairman chairwoman vice member members independent co-opted
     annual general meeting report reports plan strategy budget precept minutes agenda item items public health
@@ -145,7 +148,8 @@ def answer_types(question: str) -> tuple[AnswerType, ...]:
 
 def held_share(types: tuple[AnswerType, ...], sentence: str, question: str = "") -> float:
     """The share of the things asked that the sentence holds, 0..1. An amount and a percentage asked of one change
-    ("how big was the precept rise") are one thing stated either way: "4.2%" holds it as well as "£10 a year"."""
+    ("how big was the precept rise") are one thing stated either way: "4.2%" holds it as well as "£10 a year", in
+    full only beside a word that states a change ("increase", "equates to")."""
     if not types:
         return 0.0
     names = [t.name for t in types]
@@ -155,7 +159,10 @@ def held_share(types: tuple[AnswerType, ...], sentence: str, question: str = "")
         slots.append(money_or_share)
     else:
         slots += [[t] for t in money_or_share]
-    return sum(max(holds(t, sentence, question) for t in slot) for slot in slots) / len(slots)
+    held = [max(holds(t, sentence, question) for t in slot) for slot in slots]
+    if AMOUNT in names and PERCENTAGE in names and held[-1] and not _CHANGED.search(sentence):
+        held[-1] = 0.5  # "62% supported the proposal" is a figure, but not the size of the rise asked about
+    return sum(held) / len(slots)
 
 
 def holds(kind: AnswerType, sentence: str, question: str = "") -> float:
@@ -206,7 +213,7 @@ def _holds_person(sentence: str, question: str) -> float:
         return 1.0
     for m in _NAME.finditer(sentence):
         first, last = m.group(1), m.group(2)
-        if first.lower() in _NOT_NAMES or last.lower() in _NOT_NAMES:
+        if first.lower() in NOT_NAMES or last.lower() in NOT_NAMES:
             continue
         if last.lower() not in named:
             return 1.0
