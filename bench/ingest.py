@@ -1,7 +1,8 @@
 """First ingest of a corpus into a fresh index, against the naive pipeline, in one run. Prints figures.
 
     panelqa   ingest_paths into a new index: stage breakdown, pages/s, chunks/s, peak memory
-    raw       the embedding backend alone (Embedder.embed, one call) on the same chunk texts: the embed stage's limit
+    raw       the embedding backend alone (Embedder.embed, one call) on the same texts the embed stage embeds
+              (chunks, ledger rows and commitments): the embed stage's limit
     naive     pdfplumber extract_text per page, 1000-character windows (200 overlap), MiniLM on torch
               (model.encode, batch 64), FAISS IndexFlatIP: the naive-dense reference of ../shared/eval/METRICS.md
 
@@ -46,7 +47,9 @@ def run_panelqa(corpus: str, index_dir: str, workers: int) -> dict:
 
 def run_raw(index_dir: str) -> dict:
     """The backend that built the index, on the index's own embedding texts, in one call."""
+    from panelqa.ingest.commitments import commitment_embedding_text
     from panelqa.ingest.embed import chunk_embedding_text, load_embedder
+    from panelqa.ingest.ledger import ledger_embedding_text
     from panelqa.ingest.records import Chunk
     from panelqa.ingest.store import Store, index_backend, read_manifest
 
@@ -56,6 +59,8 @@ def run_raw(index_dir: str) -> dict:
         texts = [chunk_embedding_text(Chunk(r["chunk_id"], r["doc_id"], r["ordinal"], r["page_start"], r["page_end"],
                                             r["kind"], tuple(json.loads(r["heading_path"])), r["text"]),
                                       docs[r["doc_id"]]) for r in store.iter_chunks()]
+        texts += [ledger_embedding_text(row) for row, _ in store.ledger_rows()]  # the embed stage embeds these too
+        texts += [commitment_embedding_text(row) for row, _ in store.commitment_rows()]
     embedder = load_embedder(manifest["model"], index_backend(manifest))
     embedder.embed(texts[:8])  # warm up: sessions and thread pools start outside the timing
     start = time.perf_counter()

@@ -241,3 +241,13 @@ def test_a_question_naming_a_panel_is_answered_from_that_panels_paper(tmp_path, 
     first = result.lines[0]
     assert "4.2%" in first.text
     assert "Suffolk" in result.passages[first.citation - 1].file_name
+
+
+def test_a_question_asking_who_and_by_when_is_answered_with_both(index_dir):
+    """The member who raised the matter is minuted as "referred to": that sentence names who, and the reply after
+    it says by when; a request from another member dated June 2018 holds a name and a date but answers neither."""
+    result = answer("Who raised the red rag status of the victim referral pathways, and by when should the interim "
+                    "IT solution be in place?", index_dir)
+    assert result.found
+    assert "Cllr Bendyshe Brown" in result.text and "by the end of June" in result.text
+    assert "Cllr Page" not in result.text

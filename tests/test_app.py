@@ -71,6 +71,16 @@ def test_filters_start_from_the_question_and_change_the_results(sample_index, mo
     assert all("· minutes ·" in card for card in _cards(at))
 
 
+def test_an_agenda_item_filter_keeps_only_that_items_passages(sample_index, monkeypatch):
+    at = _ask(_app(sample_index, monkeypatch), HEADLINE)
+    assert any("item 161" not in card for card in _cards(at)), "without the filter other papers answer too"
+    at.sidebar.text_input(key="f_item").input("161").run()
+    assert any("Filters: 2018 (or a financial year overlapping it) · any type · any body · all papers · agenda item 161"
+               in body for body in _html(at))
+    cards = _cards(at)
+    assert cards and all("item 161" in card for card in cards), [re.findall("<strong>(.*?)<", c) for c in cards]
+
+
 def test_question_and_filters_survive_a_visit_to_another_page(sample_index, monkeypatch):
     at = _ask(_app(sample_index, monkeypatch), HEADLINE)
     before = _cards(at)

@@ -176,3 +176,10 @@ def test_issue_14_a_grant_in_the_pack_and_in_the_report_alone_is_added_once(pack
     assert pack_only.grants > 40, pack_only
     assert both.total_pence == pack_only.total_pence, "the report alone restates the pack's grants"
     assert both.grants == pack_only.grants and both.repeats > pack_only.repeats
+
+
+def test_a_citation_does_not_repeat_the_date_or_item_its_papers_title_gives(sample_index):
+    """The 2018 minutes are titled "Minutes, Thames Valley Police and Crime Panel, 20 April 2018, item 161"."""
+    [top] = search("drug treatment", sample_index, top_k=1, filters=Filters(item="161"))
+    assert top.title == "Minutes, Thames Valley Police and Crime Panel, 20 April 2018, item 161"
+    assert top.reference == f"{top.title}, p. {top.page}", top.reference

@@ -96,6 +96,7 @@ def _sidebar(index: SearchIndex, question: str) -> tuple[Filters, str]:
     _restore("f_types", [])
     _restore("f_bodies", [])
     _restore("f_docs", [])
+    _restore("f_item", "")
     years.add(st.session_state.f_year)
     with st.sidebar:
         st.header("Filters")
@@ -116,6 +117,8 @@ def _sidebar(index: SearchIndex, question: str) -> tuple[Filters, str]:
         _set("f_docs", [d for d in st.session_state.f_docs if d in index.documents])
         docs = st.multiselect("Documents", ordered, key="f_docs", on_change=_remember, args=("f_docs",),
                               format_func=lambda d: _doc_label(index, d), placeholder="All papers")
+        item = st.text_input("Agenda item", key="f_item", on_change=_remember, args=("f_item",),
+                             placeholder="a number (7) or words of its title (precept)").strip()
     since = until = None
     year = None
     if mode == YEAR:
@@ -127,8 +130,9 @@ def _sidebar(index: SearchIndex, question: str) -> tuple[Filters, str]:
     override = mode == ANY and implied is not None and (implied.since or implied.until)
     filters = Filters(year=year, since=None if year else (NO_DATE_LIMIT[0] if override else since),
                       until=None if year else (NO_DATE_LIMIT[1] if override else until), doc_types=tuple(types),
-                      bodies=tuple(bodies), doc_ids=tuple(docs))
-    text = filters_text(since, until, tuple(types), tuple(bodies), tuple(_doc_label(index, d) for d in docs))
+                      bodies=tuple(bodies), doc_ids=tuple(docs), item=item or None)
+    text = filters_text(since, until, tuple(types), tuple(bodies), tuple(_doc_label(index, d) for d in docs),
+                        item or None)
     return filters, text
 
 

@@ -133,7 +133,7 @@ def answer_html(answer: Answer) -> str:
 
 
 def filters_text(since: date | None, until: date | None, doc_types: tuple[str, ...], bodies: tuple[str, ...],
-                 doc_titles: tuple[str, ...]) -> str:
+                 doc_titles: tuple[str, ...], item: str | None = None) -> str:
     """The active filters in one line, shown above the results."""
     if since and until and since.year == until.year and (since.month, since.day, until.month, until.day) == (1, 1, 12, 31):
         when = f"{since.year} (or a financial year overlapping it)"
@@ -144,7 +144,7 @@ def filters_text(since: date | None, until: date | None, doc_types: tuple[str, .
     kinds = ", ".join(t.replace("_", " ") for t in doc_types) or "any type"
     who = ", ".join(bodies) or "any body"
     docs = "; ".join(doc_titles) if doc_titles else "all papers"
-    return f"Filters: {when} · {kinds} · {who} · {docs}"
+    return f"Filters: {when} · {kinds} · {who} · {docs}" + (f" · agenda item {item}" if item else "")
 
 
 def follow_ups_html(view) -> str:

@@ -167,7 +167,9 @@ def score_sentences(query: Query, passages: tuple[Passage, ...], weights: dict[s
             s_stems = set(stems_of(sentence))
             coverage = sum(w for t, w in weights.items() if t in s_stems) / total_weight
             context = sum(w for t, w in weights.items() if t in s_stems or t in heading_stems) / total_weight
-            asked = _is_question(sentence)  # a question in the minutes restates the question; its answer follows it
+            # a question in the minutes restates the question and holds no answer; its answer follows it (a member
+            # who "referred to" or "raised" a matter may be the answer to "who raised it")
+            asked = _ends_asking(sentence) or bool(_REPORTED_QUESTION.search(sentence))
             held = 0.0 if asked else held_share(types, sentence, query.text)
             score = coverage + 0.3 * context + RANK_PRIOR / passage.rank + TYPE_BONUS * held
             if not types:

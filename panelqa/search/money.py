@@ -21,6 +21,9 @@ def ledger_answer(index: SearchIndex, query: Query, vector: np.ndarray,
                   passages: tuple[Passage, ...]) -> tuple[tuple[AnswerLine, ...], tuple[Passage, ...], float, str]:
     """(lines, passages with any extra cited ones appended, total in pounds, note); no lines when no row fits."""
     rows = [r for r in index.ledger if doc_matches(index.documents[r.row.doc_id], query)]
+    if query.item:  # an agenda item filter holds for the ledger's lines as for the passages
+        in_item = index.item_chunks(query.item)
+        rows = [r for r in rows if index.store.chunk_rowid(r.row.chunk_id) in in_item]
     if not rows:
         return (), passages, 0.0, ""
     ids, matrix = index.ledger_vectors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -65,6 +66,8 @@ def item_label(number: str | None, title: str | None, doc_title: str = "") -> st
         return ""
     if title and title.lower() not in doc_title.lower():
         return f"item {number} {title}"
+    if re.search(rf"\bitem {re.escape(number)}\b", doc_title, re.IGNORECASE):
+        return ""  # "Minutes ..., item 161": the paper's title names the item already
     return f"item {number}"
 
 
@@ -72,7 +75,7 @@ def citation_reference(title: str, iso_date: str | None, item_number: str | None
     """A citation in one line: "Public reports pack, 10 Feb 2026, item 7 Police and Crime Plan progress, p. 47"."""
     parts = [title]
     when = display_date(iso_date, short=True)
-    if when not in title:
+    if when not in title and display_date(iso_date) not in title:  # "..., 20 April 2018" says it already
         parts.append(when)
     if label := item_label(item_number, item_title, title):
         parts.append(label)
