@@ -248,8 +248,10 @@ def test_issue_13_action_log_owners_are_who_acts(tmp_path):
         "Action: Panel Secretariat to circulate a revised Draft Fraud Annex to the Panel for review\n\n"
         "Action: Provide feedback from the Transparency Board at the next Panel meeting (Panel Chair)\n\n"
         "Action: Position Statement to be published\n\n"
+        "Action: Secretariat to arrange for Birmingham City Council to be invited to the next meeting\n\n"
         "Item 3: Statements\nThere was no way I would let my kids cycle on this road."))
     assert _row(rows, "revised Draft Fraud Annex").owner == "Panel Secretariat"
     assert _row(rows, "feedback from the Transparency Board").owner == "Chairman"
     assert _row(rows, "Position Statement").owner is None, "what is to be published is not who publishes it"
+    assert _row(rows, "Birmingham City Council to be invited").owner == "Secretariat"
     assert not any("cycle on this road" in r.text for r in rows)

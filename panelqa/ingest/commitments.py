@@ -137,7 +137,7 @@ _SUBJECT = re.compile(rf"^\W*{_NUMBERING}(?:[Tt]he\s+)?"
 _GROUP_SUBJECT = re.compile(rf"^\W*{_NUMBERING}[Tt]he\s+(?P<subj>(?:[a-z][\w-]*\s+){{0,2}}(?:group|committee|board|"
                             r"team|panel|taskforce|task force|partnership|network|forum|secretariat))" + _WILL)
 # "Position Statement to be published", "Terms of Reference to be amended": the thing done, nobody named
-_PASSIVE_LOG = re.compile(r"^[A-Z][\w&'’ ,/-]{1,60}?\s+to\s+be\s+[a-z]+(?:ed|en|wn|ne|t)\b")
+_PASSIVE_LOG = re.compile(r"^[A-Z](?:(?!\bto\b)[\w&'’ ,/-]){1,60}?\s+to\s+be\s+[a-z]+(?:ed|en|wn|ne|t)\b")
 # who an action log's "Action:" cell names: "Cabinet Office to provide report on progress ..."
 _LOG_ACTION = re.compile(r"(?:It was agreed (?:that )?)?(?P<who>[A-Z][\w&'’ ,/-]{1,60}?)"
                          r"\s+(?:to|would|will|should)\s")
