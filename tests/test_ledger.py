@@ -505,10 +505,13 @@ def test_issue_13_awards_totals_penalties_and_table_units(tmp_path):
         "Penalty Charge Notices are set at £60.00 but if paid within 14 days are discounted to £30.00.\n\n"
         "The programmes represent over £350 billion worth of government spend.\n\n"
         "John Eyles, labour on the seat refurbishment £ 115.00 (cheque made payable to Brampton Village Hall).\n\n"
-        "Headroom to 2027/28 (£000's) was reported."))
+        "Headroom to 2027/28 (£000's) was reported.\n\n"
+        "As the Asset Register has been amended, the Clerk contacted the insurer: the laptop is covered, but for "
+        "a cost of £4.50 it will be included within the All Risks Section."))
     award = _by_amount(rows, "£3,330,749")
     assert (award.kind, award.recipient) == ("grant", "Bath & North East Somerset Council")
     assert [_by_amount(rows, a).kind for a in ("£16,123,898", "£30.00")] == ["total", "price"]
     assert _by_amount(rows, "£350billion").kind != "threshold"
     assert _by_amount(rows, "£115.00").recipient == "Brampton Village Hall"
     assert not any(r.amount_text.startswith("£000") for r in rows), "a table's unit is no amount"
+    assert _by_amount(rows, "£4.50").kind == "spend", "naming the asset register does not make a cost an estimate"

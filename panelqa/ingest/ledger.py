@@ -26,7 +26,7 @@ from panelqa.vocab import SUMMED_KINDS, LedgerKind
 __all__ = ["LedgerRow", "extract_ledger", "link_grants", "statement_key", "classify", "find_recipient", "SUMMED_KINDS",
            "ledger_embedding_text"]
 
-LEDGER_VERSION = 8  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
+LEDGER_VERSION = 9  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
 # 3: purposes from the clause (table rows: label and column header), kinds from the clause (total, estimate),
 # a repeat is linked only when its purpose agrees; commitments.py: an action quotes the sentence naming its
 # subject, owners of "We will" and action logs, deadlines with the year from the paper's date; 4: thresholds say what they
@@ -39,7 +39,7 @@ LEDGER_VERSION = 8  # 2: one sentence splitter (panelqa/text/sentences.py), fina
 # an allocation as revised is a budget; 7: "£3.3m of X funding to Y" names Y, "the total ... is" is a total,
 # penalties and discounts are prices, "(£000's)" is no amount, payees "payable to"; commitments.py: who acts in an
 # action log (passive cells name nobody, "Panel Chair" is the Chair), "let ... know", two actions on one line; 8: "X to
-# arrange for Y to be invited" is X's
+# arrange for Y to be invited" is X's; 9: an asset's value is an estimate, a sentence naming the asset register is not
 MIN_PURPOSE_WORDS = 3  # a purpose needs this many content words, else the clause (or the sentence before) is used
 PURPOSE_LEAD_WORDS = 20  # a purpose read from the clause keeps this many words either side of the amount
 MAX_FUND_HEADING_WORDS = 8  # a longer "heading" naming a fund is a sentence the chunker took for one
@@ -135,7 +135,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
                             r"\bincrease to\b|"
                             r"\bgrow to\b|\brevenue of\b|\bturnover|"
                             r"\b(?:could|would|might) be (?:increased|improved|raised|boosted|reduced) by\b|"
-                            r"\basset register|\basset values?\b|"
+                            r"\basset\W{1,3}values?\b|"
                             r"\bcosts?\s+(?:the\s+)?(?:\w+\s+){0,2}(?:economy|city|country|nation|region|society|"
                             r"taxpayers?)\b|\beconomy\W+(?:almost|around|about|over|nearly|some|up to)?\s*£", re.I),
      "an estimate or valuation, not a payment"),
