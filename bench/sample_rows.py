@@ -8,6 +8,7 @@ its document, page and the page text around it, and, given a verdicts file, prin
     python bench/sample_rows.py --index /tmp/rows-idx --seed 2026                # build nothing; print the draw
     python bench/sample_rows.py --build /tmp/rows-idx --seed 2026                # ingest the corpora first
     python bench/sample_rows.py --index /tmp/rows-idx --seed 2026 --verdicts v.json   # + tallies
+    python bench/sample_rows.py --index /tmp/rows-idx --rows-from v.json --verdicts v2.json   # re-judge a past draw
 
 Without --index or --build, the corpora are ingested into a temporary index. The verdicts file is JSON:
 
@@ -16,6 +17,10 @@ Without --index or --build, the corpora are ingested into a temporary index. The
 
 "full" (fully right) means amount, page, kind, recipient and purpose are all right. Rows of the draw with no
 verdict yet are counted as unjudged. --template writes a verdicts file with every drawn row set to null.
+
+A draw is tied to the index it was drawn from: once the rules change, a row's id changes with its text, and the
+same seed draws other rows. --rows-from takes the rows a verdicts file names instead of a draw (those the index
+still holds; the rest are listed as gone), so a past draw can be judged again after a change.
 """
 
 from __future__ import annotations
@@ -44,7 +49,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--index", type=Path, help="an index of the corpora to draw from (reused as it is)")
     parser.add_argument("--build", type=Path, help="ingest the corpora into this index first")
-    parser.add_argument("--seed", type=int, required=True, help="the draw's seed; state it with the tallies")
+    parser.add_argument("--seed", type=int, help="the draw's seed; state it with the tallies")
+    parser.add_argument("--rows-from", type=Path, help="judge the rows this verdicts file names, not a fresh draw")
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="rows drawn of each table")
     parser.add_argument("--verdicts", type=Path, help="a JSON file of verdicts per row_id: print the tallies")
     parser.add_argument("--template", type=Path, help="write a verdicts file for the drawn rows, all null")
@@ -55,7 +61,13 @@ def main() -> None:
     if index is None or args.build:
         index = index or Path(tempfile.mkdtemp(prefix="sample-rows-"))
         build(index)
-    ledger, commitments = draw(index, args.seed, args.rows)
+    if args.rows_from:
+        ledger, commitments = named_rows(index, json.loads(args.rows_from.read_text()))
+        args.seed = args.seed if args.seed is not None else json.loads(args.rows_from.read_text()).get("seed")
+    elif args.seed is None:
+        parser.error("--seed or --rows-from is required")
+    else:
+        ledger, commitments = draw(index, args.seed, args.rows)
     verdicts = json.loads(args.verdicts.read_text()) if args.verdicts and args.verdicts.exists() else {}
     show(index, ledger, commitments, verdicts, short=args.short)
     if args.template:
@@ -86,6 +98,23 @@ def draw(index: Path, seed: int, n: int):
     return rng.sample(ledger, min(n, len(ledger))), rng.sample(commitments, min(n, len(commitments)))
 
 
+def named_rows(index: Path, named: dict):
+    """The rows a verdicts file names, in its order, that the index still holds; the others are printed as gone."""
+    from panelqa.ingest.store import Store
+
+    with Store(index, read_only=True) as store:
+        by_id = {name: {r.row_id: (r, f) for r, f in rows} for name, rows in
+                 (("ledger", store.ledger_rows()), ("commitments", store.commitment_rows()))}
+    out = []
+    for name in ("ledger", "commitments"):
+        ids = list(named.get(name, {}))
+        gone = [i for i in ids if i not in by_id[name]]
+        if gone:
+            print(f"{len(gone)} of the {len(ids)} {name} rows are gone: {', '.join(gone)}", file=sys.stderr)
+        out.append([by_id[name][i] for i in ids if i in by_id[name]])
+    return out[0], out[1]
+
+
 def show(index: Path, ledger, commitments, verdicts: dict, short: bool = False) -> None:
     from panelqa.ingest.store import Store
 
@@ -111,7 +140,7 @@ def show(index: Path, ledger, commitments, verdicts: dict, short: bool = False) 
 
 def _verdict(v: dict | None) -> None:
     if v:
-        print("    verdict: " + ", ".join(f"{k}={'yes' if x else 'no'}" for k, x in v.items() if k != "why")
+        print("    verdict: " + ", ".join(f"{k}={'yes' if x else 'no'}" for k, x in v.items() if isinstance(x, bool))
               + (f" ({v['why']})" if v.get("why") else ""))
 
 

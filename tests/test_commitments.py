@@ -240,3 +240,16 @@ def test_issue_13_a_forecast_and_a_fragment_are_no_commitments(tmp_path):
         "time it can provide a single source of information on the data that is collected and where it\n\n"
         "The Council will publish its next report by March 2012."))
     assert [r.text for r in rows] == ["The Council will publish its next report by March 2012."]
+
+
+def test_issue_13_action_log_owners_are_who_acts(tmp_path):
+    rows = _paper(tmp_path, "Data Panel Minutes 5 February 2013.pdf", (
+        "Local Public Data Panel\nMinutes of the meeting of 5 February 2013\n\nItem 2: Actions\n"
+        "Action: Panel Secretariat to circulate a revised Draft Fraud Annex to the Panel for review\n\n"
+        "Action: Provide feedback from the Transparency Board at the next Panel meeting (Panel Chair)\n\n"
+        "Action: Position Statement to be published\n\n"
+        "Item 3: Statements\nThere was no way I would let my kids cycle on this road."))
+    assert _row(rows, "revised Draft Fraud Annex").owner == "Panel Secretariat"
+    assert _row(rows, "feedback from the Transparency Board").owner == "Chairman"
+    assert _row(rows, "Position Statement").owner is None, "what is to be published is not who publishes it"
+    assert not any("cycle on this road" in r.text for r in rows)

@@ -438,10 +438,13 @@ def test_issue_13_thresholds_say_what_they_limit(tmp_path):
         "Cost increases of up to 10% to a ceiling of £100k are delegated to the Director.\n\n"
         "All new central government tender documents for contracts over £10,000 to be published on a single "
         "website.\n\n"
-        "More local authorities are publishing datasets beyond £500 spend data."))
+        "More local authorities are publishing datasets beyond £500 spend data.\n\n"
+        "The department's bodies published all items of spend over £750, beyond what is required.\n\n"
+        "It has published spending data at a £250 threshold."))
     for amount, words in (("£25k", "goods and services of value greater than £25k"), ("£100k", "ceiling of £100k"),
                           ("£10,000", "tender documents for contracts over £10,000"),
-                          ("£500", "datasets beyond £500 spend data")):
+                          ("£500", "datasets beyond £500 spend data"), ("£750", "items of spend over £750"),
+                          ("£250", "spending data at a £250 threshold")):
         row = _by_amount(rows, amount)
         assert (row.kind, words in row.purpose) == ("threshold", True), (amount, row.kind, row.purpose)
 
@@ -461,6 +464,7 @@ def test_issue_13_fund_sizes_pipelines_and_changes_are_not_grants_or_ranges(tmp_
     assert (before.amount_high_pence, after.amount_high_pence) == (None, None), "a change is not a range"
     assert (before.kind, before.summed) == ("other", False) and "before a change" in before.flag
     assert after.amount_pence == 16_823_000_000
+    assert (after.kind, after.summed) == ("budget", False), "an allocation as revised is a budget"
 
 
 def test_issue_13_a_table_s_variance_column_and_cost_lines():
@@ -490,3 +494,21 @@ def test_issue_13_variances_valuations_reallocations_and_what_we_secured(tmp_pat
 def test_issue_13_a_table_row_is_named_by_its_first_cell_in_words():
     (row,) = _ledger_of("Number: 3; Category: Reprofiling of Spend; Scale: £50k.", "table")
     assert row.purpose.startswith("Reprofiling of Spend"), row.purpose
+
+
+def test_issue_13_awards_totals_penalties_and_table_units(tmp_path):
+    rows = _paper(tmp_path, "2026-03-27 Committee report - decisions.pdf", (
+        "Transport decisions\n\n"
+        "Approved the Full Business Case and the award of £3,330,749 of CRSTS capital funding to Bath & North "
+        "East Somerset Council for the scheme.\n\n"
+        "The total AEB grant funding for 2023/24 is £16,123,898 across 11 providers.\n\n"
+        "Penalty Charge Notices are set at £60.00 but if paid within 14 days are discounted to £30.00.\n\n"
+        "The programmes represent over £350 billion worth of government spend.\n\n"
+        "John Eyles, labour on the seat refurbishment £ 115.00 (cheque made payable to Brampton Village Hall).\n\n"
+        "Headroom to 2027/28 (£000's) was reported."))
+    award = _by_amount(rows, "£3,330,749")
+    assert (award.kind, award.recipient) == ("grant", "Bath & North East Somerset Council")
+    assert [_by_amount(rows, a).kind for a in ("£16,123,898", "£30.00")] == ["total", "price"]
+    assert _by_amount(rows, "£350billion").kind != "threshold"
+    assert _by_amount(rows, "£115.00").recipient == "Brampton Village Hall"
+    assert not any(r.amount_text.startswith("£000") for r in rows), "a table's unit is no amount"

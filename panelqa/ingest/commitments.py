@@ -56,7 +56,7 @@ _SPEAKER = re.compile(rf"^\W*(?:\(\d+\)\s*)?(?:In (?:relation|response) to [^,]+
                       rf"(?P<role>{_ROLE})\s+(?:also\s+)?{_SAID}\b")
 _PRONOUN_SPEAKER = re.compile(r"^\W*(?:He|She)\b")
 _ACTION = re.compile(r"\[?\s*\bActions?\s*(?:by)?\s*[:\-–]\s*(?P<owner>[A-Z][^\]\n;:]{0,240}?)"
-                     r"\s*(?:\]|$|\.(?=\s|$)|;|\n)")
+                     r"\s*(?:\]|$|\.(?=\s|$)|;|\n|(?=\s*\bActions?\s*(?:by)?\s*[:\-–]))")
 MAX_OWNER_WORDS = 5  # "Action: PCC" names an owner; a longer "Action:" cell is itself the action
 _RESOLUTION = re.compile(r"^\W*(?:RESOLVED|Resolved\s*[:\-–]|AGREED\b|Decision\s*:"
                          r"|It was (?:RESOLVED|resolved|agreed)\b"
@@ -78,7 +78,8 @@ _NAMED_SPEAKER = re.compile(r"^\W*(?:(?:Cllr|Councillor|Prof|Dr|Mr|Mrs|Ms|Sir)\.
 _PERSON = re.compile(r"^\W*(?:(?:Cllr|Councillor|Prof|Dr|Mr|Mrs|Ms|Sir)\.?\s+)?"
                      r"(?P<who>(?P<first>[A-Z][a-z'’-]+)\s+[A-Z][a-z'’-]+)"
                      r"(?:\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,4})?(?:\s*\([^)]{1,40}\))?"
-                     r",?\s+(?:also\s+)?(?:[a-z]+ed|said|gave|spoke|took|made|felt|thought|led|told|set out)\b")
+                     r",?\s+(?:also\s+)?(?:[a-z]+ed|said|gave|spoke|took|made|felt|thought|led|told|set out|drew|"
+                     r"put|wrote|brought|sent|ran|met|saw|knew)\b")
 # capitalised words that open a sentence without naming a person: "Local Authorities reported ..."
 _NOT_FIRST_NAMES = frozenset("The This That These Those Local Open National Government Home Cabinet Public Data "
                              "Police County City District Borough Parish Members All Some Many Several Other Each "
@@ -99,7 +100,8 @@ _GOVERNMENT_RESPONSE = re.compile(r"\b(?:HM\s+)?Government(?:['’]s)?\s+[Rr]esp
 _ISSUER_IN_NAME = re.compile(r"^(?:Refreshed[\s_+-]+)?(?P<who>[A-Z][A-Za-z]*(?:\s+Office)?)[\s_+-]+Open[\s_+-]*Dat")
 _UNDERTAKING = re.compile(
     r"\b(?:he|she|they|we|I|it)\s+(?:would|could|will|shall|can)\s+(?:be\s+(?:happy|pleased|able)\s+to\s+)?"
-    r"(?:send|provide|circulate|share|inform|let|make sure|report|look into|look at|arrange|write|update|"
+    r"(?:send|provide|circulate|share|inform|let (?:\w+\s+){0,3}know|make sure|report|look into|look at|arrange|"
+    r"write|update|"
     r"ensure|follow|come back|bring|confirm|check|supply|forward|investigate|raise|contact|meet|respond|"
     r"email|feed back|find out|liaise|include|publish|present|review|seek|pick|"
     r"take (?:this|that|it) (?:up|back))\b"
@@ -134,6 +136,8 @@ _SUBJECT = re.compile(rf"^\W*{_NUMBERING}(?:[Tt]he\s+)?"
 # "The working group will report by 30 June 2014", "The steering group will ...": a body named in common words
 _GROUP_SUBJECT = re.compile(rf"^\W*{_NUMBERING}[Tt]he\s+(?P<subj>(?:[a-z][\w-]*\s+){{0,2}}(?:group|committee|board|"
                             r"team|panel|taskforce|task force|partnership|network|forum|secretariat))" + _WILL)
+# "Position Statement to be published", "Terms of Reference to be amended": the thing done, nobody named
+_PASSIVE_LOG = re.compile(r"^[A-Z][\w&'’ ,/-]{1,60}?\s+to\s+be\s+[a-z]+(?:ed|en|wn|ne|t)\b")
 # who an action log's "Action:" cell names: "Cabinet Office to provide report on progress ..."
 _LOG_ACTION = re.compile(r"(?:It was agreed (?:that )?)?(?P<who>[A-Z][\w&'’ ,/-]{1,60}?)"
                          r"\s+(?:to|would|will|should)\s")
@@ -280,14 +284,26 @@ def _as_written(name: str | None, chunks: Sequence[Chunk]) -> str | None:
 
 def _log_owner(cell: str) -> str | None:
     """Who an action log's "Action:" cell names: "Cabinet Office to provide ..." -> "Cabinet Office"; "(Olivia
-    Burman)" at its end; None for "Consider ongoing CIPFA role ..."."""
+    Burman)" at its end; None for "Consider ongoing CIPFA role ..." and for "Position Statement to be published"
+    (what is to be done to, not who does it)."""
     if m := _NAMED_IN_BRACKETS.search(cell):
-        return find_owner(m.group("who")) or m.group("who")
+        return _name_owner(m.group("who")) or _tidy(m.group("who"))
+    if _PASSIVE_LOG.match(_IMPERATIVE.sub("", cell)):
+        return None
     who = _LOG_ACTION.match(_IMPERATIVE.sub("", cell))
     if who:
-        return find_owner(who.group("who")) or (_tidy(who.group("who")) if _NAME_LIKE.fullmatch(
-            _tidy(who.group("who"))) else None)
+        return _name_owner(who.group("who"))
     return find_owner(cell)
+
+
+def _name_owner(name: str) -> str | None:
+    """An owner as a log names one: its role's short form, or the name itself ("Panel Secretariat", "Nigel and
+    Janet"); a body's officer is the officer ("Panel Chair" -> "Chairman")."""
+    name = re.sub(r"^(?:[Tt]he)\s+", "", _tidy(name))
+    head = re.match(r"^(?:Panel|Force|OPCC|Council|Board)\s+(?P<rest>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)$", name)
+    if head:
+        return find_owner(head.group("rest")) or name
+    return find_owner(name) or (name if _NAME_LIKE.fullmatch(name) else None)
 
 
 def _with_subject(part: list[str]) -> str:

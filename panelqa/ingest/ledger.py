@@ -26,7 +26,7 @@ from panelqa.vocab import SUMMED_KINDS, LedgerKind
 __all__ = ["LedgerRow", "extract_ledger", "link_grants", "statement_key", "classify", "find_recipient", "SUMMED_KINDS",
            "ledger_embedding_text"]
 
-LEDGER_VERSION = 5  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
+LEDGER_VERSION = 7  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
 # 3: purposes from the clause (table rows: label and column header), kinds from the clause (total, estimate),
 # a repeat is linked only when its purpose agrees; commitments.py: an action quotes the sentence naming its
 # subject, owners of "We will" and action logs, deadlines with the year from the paper's date; 4: thresholds say what they
@@ -35,7 +35,10 @@ LEDGER_VERSION = 5  # 2: one sentence splitter (panelqa/text/sentences.py), fina
 # in brackets, a Government Response's "we", "The working group will" with the sentence that set it up; 5: "we have secured"
 # names the author, valuations to the economy, reallocations and hypothetical needs are not grants, "£100k (...) and
 # £3m" continues a threshold, a table row's label in words; commitments.py: forecasts and fragments are no
-# commitments, "offered to employees" is no undertaking
+# commitments, "offered to employees" is no undertaking; 6: "spend over £250" and "a £250 threshold" are thresholds,
+# an allocation as revised is a budget; 7: "£3.3m of X funding to Y" names Y, "the total ... is" is a total,
+# penalties and discounts are prices, "(£000's)" is no amount, payees "payable to"; commitments.py: who acts in an
+# action log (passive cells name nobody, "Panel Chair" is the Chair), "let ... know", two actions on one line
 MIN_PURPOSE_WORDS = 3  # a purpose needs this many content words, else the clause (or the sentence before) is used
 PURPOSE_LEAD_WORDS = 20  # a purpose read from the clause keeps this many words either side of the amount
 MAX_FUND_HEADING_WORDS = 8  # a longer "heading" naming a fund is a sentence the chunker took for one
@@ -53,7 +56,8 @@ _RECEIVER_VERB = re.compile(rf"^(?P<subj>.+?)\s+(?:has |have |had |will |would )
 _GIVER_VERB = re.compile(r"^(?P<subj>.+?)\s+(?:has |have |had |will |would )?"
                          r"(?:awarded|granted|gave|allocated|donated|agreed|approved|offered|provided|committed|contributed)"
                          r"(?:\s+(?:a|an|the|grant|grants|funding|of|sum|total))*\s*$", re.I)
-_TO_RECIPIENT = re.compile(r"^\s*(?:has been |have been |was |were |is |are |will be |to be )?"
+_TO_RECIPIENT = re.compile(r"^\s*(?:of\s+(?:[\w&'’()-]+\s+){0,5}?(?:funding|grant|money)\s+)?"  # "£3.3m of CRSTS funding to"
+                           r"(?:has been |have been |was |were |is |are |will be |to be )?"
                            r"(?:awarded |granted |given |allocated |provided |paid |distributed |passed |"
                            r"made )?"
                            r"(?:available )?to\s+(?P<rec>(?:the )?[A-Z][^,;.]*?)"
@@ -63,8 +67,9 @@ _NAME = r"(?:the\s+)?[A-Z][\w&'’.()-]*(?:\s+(?:&|and|of|for)?\s*[A-Z][\w&'’.
 # who is paid: "resolved to pay Wicksteed £2,100", "Invoice received from G & AM Johnston for grass cutting £720",
 # "Correspondence received from ICO regarding payment ... £35"
 _PAY_LEAD = re.compile(rf"\bpay\s+(?P<rec>{_NAME})\s*$")
+_PAYABLE_TO = re.compile(rf"^\s*\(?\s*(?i:(?:cheques?\s+)?(?:made\s+)?payable\s+to)\s+(?P<rec>{_NAME})")
 _PAYEE_FROM = re.compile(rf"\b(?i:invoices?|bills?|correspond[ae]nce|letters?|requests?|renewals?|reminders?|demands?)"
-                         rf"\s+(?:\w+\s+){{0,2}}?(?i:from)\s+(?P<rec>{_NAME})")
+                         rf"\s+(?:\w+\s+){{0,2}}?(?i:from)\s*[:\-–]*\s+(?P<rec>{_NAME})")
 _WE_RECEIVED = re.compile(r"\b[Ww]e\s+(?:have\s+|had\s+|will\s+)?(?:also\s+)?(?:received|secured|won|obtained|"
                           r"been awarded|been granted|were awarded|were granted|successfully bid for)\b[^.;]*$")
 _FUNDER_SUBJECT = re.compile(r"\b(?:PCC|OPCC|Commissioner|Home Office|Ministry|Government|Fund|Council|"
@@ -86,6 +91,9 @@ _LEAD = re.compile(r"^\s*(?:•\s*|\(?[0-9ivx]{1,3}[.)]\s+|\[)+")
 _INTRO = re.compile(r"^(?:In|During|For|Over|Since|By|From)\b[^,]{0,60},\s*", re.I)
 
 # "Total: £887,954", "a total of £605,148", "Total budget; £1,524": the sum of rows stated elsewhere
+# "The total AEB grant funding for 2023/24 is £16.1m", "The total capital cost of the project now stands at £134m"
+_TOTAL_IS = re.compile(r"\b(?:the|a|our)\s+(?:overall\s+)?total\b[^.;:£]{0,80}\b(?:is|was|are|were|stands at|stood at|"
+                       r"amounts? to|comes? to|came to)\s*$", re.I)
 _TOTAL_LEAD = re.compile(r"\b(?:sub-?)?totals?\b(?:\s+(?:of|was|is|cost|costs|spend|value|amount|budget|benefits?|"
                          r"funding|expenditure|income))*\s*(?:of|was|is|were|came to|:|=|-|–)?\s*(?:\(?£?k\)?)?\s*$"
                          r"|\btotalling\s*$|\bin total(?: of)?\s*$|\bsum of\s*$", re.I)
@@ -108,7 +116,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
                           r"\bshortfall|\bfunding gap|\bpressures?\b|\bcost reductions?\b|"
                           r"\breduced (?:cost|administration|burden)", re.I),
      "a saving, gap or variance, not spending"),
-    ("price", re.compile(r"\bcost per\b|\bfees?\b|\bcharged?\b|\bcharges\b|\bprices?\b|\bpriced\b|\btariff|\bsubscription|"
+    ("price", re.compile(r"\bpenalt|\bdiscounted\b|\bfines?\b|"
+                         r"\bcost per\b|\bfees?\b|\bcharged?\b|\bcharges\b|\bprices?\b|\bpriced\b|\btariff|\bsubscription|"
                          r"\bper (?:terminal|user|licence|year|month|unit|copy|head|person|night|day|item)\b",
                          re.I),
      "a price, fee or charge, not money paid out"),
@@ -124,6 +133,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
                             r"\bcould (?:generate|be worth|add)|\bwould (?:generate|add)|\bgenerat(?:e|es|ed|ing)\b|"
                             r"\bincrease to\b|"
                             r"\bgrow to\b|\brevenue of\b|\bturnover|"
+                            r"\b(?:could|would|might) be (?:increased|improved|raised|boosted|reduced) by\b|"
+                            r"\basset register|\basset values?\b|"
                             r"\bcosts?\s+(?:the\s+)?(?:\w+\s+){0,2}(?:economy|city|country|nation|region|society|"
                             r"taxpayers?)\b|\beconomy\W+(?:almost|around|about|over|nearly|some|up to)?\s*£", re.I),
      "an estimate or valuation, not a payment"),
@@ -148,11 +159,13 @@ _THRESHOLD = re.compile(r"(?:[>≥<≤]|\bover|\babove|\bunder|\bbelow|\bup to|\
 # "over £109 billion of investment", "spent over £2m", "and over £5m": about that much, not a limit; a threshold
 # follows what it limits ("contracts over £10,000", "expenditure over £500", "Grants of up to £5,000")
 _ABOUT = re.compile(r"(?:,|\b(?:and|of|with|includes?|including|included|is|was|are|were|be|been|totall?ing|some|by|"
-                    r"spent|spend|spends|invested|invest|received|receive|secured|provided|attracted|generated|raised|"
+                    r"spent|invested|invest|received|receive|secured|provided|attracted|generated|raised|"
                     r"levered|leveraged|worth|cost|costs|costing|saved|save|saving|bring|brought|amounts? to|reached|"
+                    r"represent|representing|represents|represented|accounting for|accounts for|"
                     r"now|already|just|well))\s+(?:over|more than|above|in excess of|upwards of)\s*$", re.I)
 # "publishing datasets beyond £500 spend data", "£500 and over": the amount names a threshold of what follows
-_THRESHOLD_NOUN = re.compile(r"^\s*(?:\+\s*)?(?:spend|spending|expenditure|transactions?|payments?)\s+data\b", re.I)
+_THRESHOLD_NOUN = re.compile(r"^\s*(?:\+\s*)?(?:(?:spend|spending|expenditure|transactions?|payments?)\s+data\b|"
+                             r"(?:\w+\s+)?(?:threshold|limit|ceiling)\b)", re.I)
 # "The Transforming Cities Fund is a £2.45 billion capital grant transport fund": the size of a fund, not a grant
 _IS_A = re.compile(r"\b(?:is|was|are|were|be)\s+(?:a|an|the)\s*$", re.I)
 _FUND_NOUN = re.compile(r"^\s*(?:[\w-]+\s+){0,4}(?:fund|funds|programme|pot|scheme|settlement|budget|pipeline|"
@@ -161,9 +174,14 @@ MIN_NATIONAL_PENCE = 1_000_000_000 * 100  # a "grant" of £1bn or more is a nati
 # "increased from £35 to £40": the figure before the change
 _BEFORE_CHANGE = re.compile(r"\b(?:increas|decreas|rais|ris|rose|fell|fall|reduc|grew|grow|went|gone|cut|lower|"
                             r"chang|mov|revis|up|down)\w*\s+(?:\w+\s+)?from\s*$", re.I)
+# "The overall allocation increased from £147.93m to £168.23m": a budget as revised
+_AFTER_CHANGE = re.compile(r"\b(?:increas|decreas|rais|ris|rose|fell|reduc|grew|grow|revis|chang|re-?baselin)\w*\s+"
+                           r"(?:from\s+£\s?[\d.,]+\s?(?:bn|m|k|million|billion)?\s+)?to\s*$", re.I)
+_BUDGET_WORD = re.compile(r"\b(?:allocations?|budgets?|programmes?|settlements?|envelopes?|forecasts?|estimates?|"
+                          r"precepts?|cost of the (?:scheme|project|programme))\b", re.I)
 # a table's column of differences: "Increase", "Decrease", "Variance", "Change", "Movement"
-_VARIANCE = re.compile(r"\b(?:increases?|decreases?|variances?|change|movements?|differences?|under/over|"
-                       r"\(?(?:over|under)\)?\s*spend)\b|\+/-", re.I)
+_VARIANCE = re.compile(r"^\W*(?:(?:increases?|decreases?|variances?|changes?|movements?|differences?|under/over|"
+                       r"\(?(?:over|under)\)?\s*spend)\b|\+/-)", re.I)
 _AND_ANOTHER = re.compile(r"^\s*(?:\([^()]{0,80}\)\s*)?(?:,|and|or|,\s*and|,\s*or)\s*$")  # "£100k (...) and £3m"
 _VARIANCE_OF = re.compile(r"\b(?:increases?|decreases?|variances?|reductions?|rises?|falls?|changes?)\s+of\s*$", re.I)
 # a table's row that names a cost: "Consultancy", "Staff costs", "Travel and subsistence"
@@ -282,11 +300,14 @@ def _row(doc: Document, chunk: Chunk, page: int, sentence: str, money: Money, be
             and _THRESHOLD.search(sentence[:earlier_amounts[-1].start])):
         # "to a ceiling of £100k (Feasibility and Development Funding) and £3m (approved scheme funding)"
         kind, reason = "threshold", "a threshold or limit, not a payment"
-    if kind == "threshold" and (cell is None or not _usable(cell[0])):
+    changed = "change" in reason or "as revised" in reason
+    if (kind == "threshold" and (cell is None or not _usable(cell[0]))) or changed:
         # what the threshold is for stands before it: "tender documents for contracts over £10,000 to be published"
         purpose = _clause_purpose(sentence[:money.start], money, rest)
     if recipient is None and kind in SUMMED_KINDS:
         recipient = _payee(_since_last_amount(sentence, money))
+        if recipient is None and (m := _PAYABLE_TO.match(sentence[money.end:])):
+            recipient = _clean_name(m.group("rec"))  # "£115.00 (cheque made payable to Brampton Village Hall)"
     if recipient is None and kind == "grant" and author and _WE_RECEIVED.search(lead):
         # "we have secured £752 million": the paper's author, the authority rather than its committee
         recipient = re.sub(r"\s+(?:Joint\s+)?Committee$", "", author)
@@ -427,7 +448,9 @@ def _clean_name(name: str) -> str | None:
     name = name.split(", ")[-1]  # "Through the ... programme, we" names "we"
     if re.fullmatch(r"(?:we|it|they|this|which|that|he|she|there|you|I)", name.strip(" ,;:-–"), re.I):
         return None
-    name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(" ,;:-–"), flags=re.I)
+    name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(" ,;:-–"), flags=re.I).rstrip(".")
+    if name.count(")") > name.count("("):
+        name = name.rstrip(").")  # "(cheque made payable to Brampton Village Hall)."
     name = re.sub(r"\s+(?:has|have|had|also|then|now|have also|has also|and|or)$", "", name)
     return name or None
 
@@ -495,10 +518,13 @@ def classify(sentence: str, money: Money, lead: str = "", rest: str = "", label:
     if ((_THRESHOLD.search(lead) and not _BY_ABOUT.search(lead) and not _ABOUT.search(lead))
             or _THRESHOLD_AFTER.match(rest) or _THRESHOLD_NOUN.match(rest)):
         return "threshold", "a threshold or limit, not a payment"
-    if _TOTAL_LEAD.search(lead) or re.search(r"\b(?:sub-?)?totals?\b", row_label, re.I):
+    if _TOTAL_LEAD.search(lead) or _TOTAL_IS.search(lead) or re.search(r"\b(?:sub-?)?totals?\b", row_label, re.I):
         return "total", "a total of amounts stated elsewhere, not one more payment"
     if _BEFORE_CHANGE.search(lead):
         return "other", "the figure before a change, not a payment"
+    before = sentence[:money.start] if sentence[money.start:money.end] == money.text else lead
+    if _AFTER_CHANGE.search(before) and _BUDGET_WORD.search(re.split(r"[.;:]\s", before)[-1]):
+        return "budget", "a budget or allocation as revised, not a payment"
     if (column and _VARIANCE.search(column)) or _VARIANCE_OF.search(lead):
         return "saving", "a saving, gap or variance, not spending"
     if _IS_A.search(lead) and _FUND_NOUN.match(rest):

@@ -61,6 +61,8 @@ def find_money(text: str) -> tuple[Money, ...]:
     """Every sterling amount in the text, in order; ranges come back as one Money with a high end."""
     found: list[Money] = []
     for m in _AMOUNT.finditer(text):
+        if re.fullmatch(r"0{3,}", m.group("num")) and not m.group("mult"):
+            continue  # "(£000's)", "£000": a table's unit, not an amount
         start = m.start("between") if m.group("between") else m.start()
         low_mult, high_mult = m.group("mult"), m.group("mult2")
         if m.group("num2") is not None and not low_mult and high_mult:
