@@ -251,3 +251,21 @@ def test_a_question_asking_who_and_by_when_is_answered_with_both(index_dir):
     assert result.found
     assert "Cllr Bendyshe Brown" in result.text and "by the end of June" in result.text
     assert "Cllr Page" not in result.text
+
+
+def test_a_why_question_quotes_the_reason_beside_what_happened(tmp_path, make_index):
+    """A news page on a cancelled meeting: the sentence repeating the question says what happened, the reason is
+    given further on in other words ("declined to attend ... he is due to be attending"); both are quoted."""
+    pdf = write_pdf(tmp_path / "2025-05-20 News - Bedfordshire Police and Crime Panel meeting cancelled.pdf", [
+        "A proposed extraordinary meeting of Bedfordshire’s Police and Crime Panel has been cancelled. The meeting "
+        "had been scheduled for Wednesday, June 4, to discuss two key issues: a letter from Bedford mayor Tom Wootton "
+        "warning of a “public order crisis” in the borough, and two recent loans totalling £8.5 million. The Police "
+        "Reform and Social Responsibility Act 2011 gives panels the power to require PCCs to attend and answer "
+        "questions. The PCC had declined to attend the proposed session, he is due to be attending a Neighbourhood "
+        "Watch 40th anniversary event. It is understood his deputy, Umme Ali, was unavailable to attend this event.",
+    ])
+    index = make_index(tmp_path / "index", [pdf])
+    result = answer("Why was the extraordinary meeting of the Bedfordshire panel cancelled?", index)
+    assert result.found
+    assert "The PCC had declined to attend the proposed session" in result.text
+    assert words(result.text) <= SHORT

@@ -115,8 +115,8 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
         span = [j for j in _span(types, query, parts, c.index, coverages[c.rank - 1], c.after_anchor)
                 if (c.rank, j) not in used]
         text = " ".join(_clip(parts[j], weights) for j in span)
-        if any(text == line.text for line in lines):
-            continue  # the same words in a report and its copy in a reports pack are quoted once
+        if any(_same_words(text, line.text) for line in lines):
+            continue  # the same words in a report and its copy in a reports pack (or its summary) are quoted once
         n = len(text.split())
         if lines and words + n > MAX_ANSWER_WORDS:
             continue
@@ -133,14 +133,21 @@ def build_answer(index: SearchIndex, query: Query, passages: tuple[Passage, ...]
 def _what_is_missing(types: tuple[AnswerType, ...], query: Query, lines: list[AnswerLine],
                      candidates: list[_Candidate], weights: dict[str, float], used: set[tuple[int, int]],
                      words: int) -> list[AnswerLine]:
-    """A question asking two things ("who were they, and from when?") whose lines hold only one: the best sentence
-    holding the other is quoted too, when it shares some of the question's words and the answer stays short."""
+    """A question asking two things ("who were they, and from when?") whose lines hold only one, or a "why" whose
+    lines give no reason: the best sentence holding what is missing is quoted too, when it shares some of the
+    question's words (or stands in a passage already quoted) and the answer stays short."""
     quoted = " ".join(line.text for line in lines)
     missing = [t for t in types if not holds(t, quoted, query.text)]
-    if len(types) < 2 or not missing or len(lines) >= MAX_SENTENCES:
+    why = any(t.name == REASON for t in missing)
+    if not (len(types) >= 2 or why) or not missing or len(lines) >= MAX_SENTENCES:
         return []
+    cited = {line.citation for line in lines}
     for c in sorted(candidates, key=lambda c: -c.score):
-        if (c.rank, c.index) in used or c.coverage < MISSING_COVERAGE:
+        if (c.rank, c.index) in used:
+            continue
+        # the reason is given beside what it explains, often in other words: in a passage already quoted it is
+        # taken whatever its words ("... has been cancelled." "The PCC had declined to attend, he is due to ...")
+        if c.coverage < MISSING_COVERAGE and not (why and c.rank in cited):
             continue
         if any(holds(t, c.text, query.text) for t in missing):
             text = _clip(c.text, weights)
@@ -309,6 +316,12 @@ def _held_alone(types: tuple[AnswerType, ...], query: Query, sentence: str, foll
 # a question reported in the minutes: "The Panel questioned why ...", "Members asked whether ..."
 _REPORTED_QUESTION = re.compile(r"\b(?:asked|questioned|queried|wondered|enquired|sought clarification(?: as to)?|"
                                 r"sought assurance(?: as to)?)\s+(?:why|whether|how|what|when|who|if)\b", re.I)
+
+
+def _same_words(a: str, b: str) -> bool:
+    """One line is the other, or the start of it: "... has been cancelled." and "... has been cancelled — prompting"."""
+    a, b = a.rstrip(" .…"), b.rstrip(" .…")
+    return a == b or b.startswith(a) or a.startswith(b)
 
 
 def _is_question(sentence: str) -> bool:
