@@ -456,7 +456,8 @@ def test_issue_13_fund_sizes_pipelines_and_changes_are_not_grants_or_ranges(tmp_
         "productivity.\n\n"
         "The construction pipeline includes 1,047 projects and programmes, and over £109 billion of investment "
         "to 2020.\n\n"
-        "The overall allocation increased from £147.93m to £168.23m."))
+        "The overall allocation increased from £147.93m to £168.23m.\n\n"
+        "As agreed in October the project is increasing its allocation from £10m to £34.93m."))
     fund, pipeline = _by_amount(rows, "£2.45billion"), _by_amount(rows, "£109billion")
     assert (fund.kind, fund.summed) == ("budget", False), fund.flag
     assert pipeline.kind != "threshold" and not pipeline.summed, pipeline.flag
@@ -465,6 +466,7 @@ def test_issue_13_fund_sizes_pipelines_and_changes_are_not_grants_or_ranges(tmp_
     assert (before.kind, before.summed) == ("other", False) and "before a change" in before.flag
     assert after.amount_pence == 16_823_000_000
     assert (after.kind, after.summed) == ("budget", False), "an allocation as revised is a budget"
+    assert _by_amount(rows, "£34.93m").kind == "budget" and _by_amount(rows, "£10m").amount_high_pence is None
 
 
 def test_issue_13_a_table_s_variance_column_and_cost_lines():

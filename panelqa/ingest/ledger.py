@@ -26,7 +26,7 @@ from panelqa.vocab import SUMMED_KINDS, LedgerKind
 __all__ = ["LedgerRow", "extract_ledger", "link_grants", "statement_key", "classify", "find_recipient", "SUMMED_KINDS",
            "ledger_embedding_text"]
 
-LEDGER_VERSION = 9  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
+LEDGER_VERSION = 10  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
 # 3: purposes from the clause (table rows: label and column header), kinds from the clause (total, estimate),
 # a repeat is linked only when its purpose agrees; commitments.py: an action quotes the sentence naming its
 # subject, owners of "We will" and action logs, deadlines with the year from the paper's date; 4: thresholds say what they
@@ -39,7 +39,8 @@ LEDGER_VERSION = 9  # 2: one sentence splitter (panelqa/text/sentences.py), fina
 # an allocation as revised is a budget; 7: "£3.3m of X funding to Y" names Y, "the total ... is" is a total,
 # penalties and discounts are prices, "(£000's)" is no amount, payees "payable to"; commitments.py: who acts in an
 # action log (passive cells name nobody, "Panel Chair" is the Chair), "let ... know", two actions on one line; 8: "X to
-# arrange for Y to be invited" is X's; 9: an asset's value is an estimate, a sentence naming the asset register is not
+# arrange for Y to be invited" is X's; 9: an asset's value is an estimate, a sentence naming the asset register is not;
+# 10: "increasing its allocation from £10m to £34.93m" is a change, not a range
 MIN_PURPOSE_WORDS = 3  # a purpose needs this many content words, else the clause (or the sentence before) is used
 PURPOSE_LEAD_WORDS = 20  # a purpose read from the clause keeps this many words either side of the amount
 MAX_FUND_HEADING_WORDS = 8  # a longer "heading" naming a fund is a sentence the chunker took for one
@@ -174,10 +175,10 @@ _FUND_NOUN = re.compile(r"^\s*(?:[\w-]+\s+){0,4}(?:fund|funds|programme|pot|sche
 MIN_NATIONAL_PENCE = 1_000_000_000 * 100  # a "grant" of £1bn or more is a national fund's size, never one award
 # "increased from £35 to £40": the figure before the change
 _BEFORE_CHANGE = re.compile(r"\b(?:increas|decreas|rais|ris|rose|fell|fall|reduc|grew|grow|went|gone|cut|lower|"
-                            r"chang|mov|revis|up|down)\w*\s+(?:\w+\s+)?from\s*$", re.I)
+                            r"chang|mov|revis|up|down)\w*\s+(?:\w+\s+){0,3}from\s*$", re.I)
 # "The overall allocation increased from £147.93m to £168.23m": a budget as revised
 _AFTER_CHANGE = re.compile(r"\b(?:increas|decreas|rais|ris|rose|fell|reduc|grew|grow|revis|chang|re-?baselin)\w*\s+"
-                           r"(?:from\s+£\s?[\d.,]+\s?(?:bn|m|k|million|billion)?\s+)?to\s*$", re.I)
+                           r"(?:(?:\w+\s+){0,3}from\s+£\s?[\d.,]+\s?(?:bn|m|k|million|billion)?\s+)?to\s*$", re.I)
 _BUDGET_WORD = re.compile(r"\b(?:allocations?|budgets?|programmes?|settlements?|envelopes?|forecasts?|estimates?|"
                           r"precepts?|cost of the (?:scheme|project|programme))\b", re.I)
 # a table's column of differences: "Increase", "Decrease", "Variance", "Change", "Movement"

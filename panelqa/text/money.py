@@ -26,7 +26,7 @@ _AMOUNT = re.compile(
 MENTIONS_MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:pounds|million|m\b|k\b)", re.I)
 # "increased from £147.93m to £168.23m", "up from £35": a change between two figures, not a range
 _CHANGE_FROM = re.compile(r"\b(?:increas|decreas|rais|ris|rose|fell|fall|reduc|grew|grow|went|gone|cut|lower|chang|"
-                          r"mov|revis|up|down)\w*\s+(?:\w+\s+)?from\s*$", re.I)
+                          r"mov|revis|up|down)\w*\s+(?:\w+\s+){0,3}from\s*$", re.I)  # "increasing its allocation from"
 # "400,000 pounds", "2 million pounds"
 _WORDS = re.compile(rf"(?<![\d£.,])(?P<num>{_NUM})(?P<mult>{_MULT})?\s+pounds\b", re.I)
 
