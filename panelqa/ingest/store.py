@@ -741,7 +741,7 @@ def damaged(index_dir: Path, detail) -> IndexDamaged:
 
 def _cannot_write(exc: BaseException | None) -> bool:
     """SQLite could not open or write a file (permissions, a read-only folder), as against a damaged one."""
-    return getattr(exc, "sqlite_errorname", None) in ("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM")
+    return str(getattr(exc, "sqlite_errorname", "")).startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM"))
 
 
 def vectors_problem(index_dir: Path, generation: int, chunk_count: int, *, read_bytes: bool = False) -> str | None:
