@@ -440,8 +440,13 @@ def test_issue_13_thresholds_say_what_they_limit(tmp_path):
         "website.\n\n"
         "More local authorities are publishing datasets beyond £500 spend data.\n\n"
         "The department's bodies published all items of spend over £750, beyond what is required.\n\n"
-        "It has published spending data at a £250 threshold."))
-    for amount, words in (("£25k", "goods and services of value greater than £25k"), ("£100k", "ceiling of £100k"),
+        "It has published spending data at a £250 threshold.\n\n"
+        "The council publishes all transactions of over £600 every month.\n\n"
+        "Items costing over £2,000 are recorded in the asset register.\n\n"
+        "The scheme has cost over £3m so far."))
+    assert _by_amount(rows, "£3m").kind != "threshold", "'has cost over £3m' is about that much, not a limit"
+    for amount, words in (("£600", "transactions of over £600"), ("£2,000", "Items costing over £2,000"),
+                          ("£25k", "goods and services of value greater than £25k"), ("£100k", "ceiling of £100k"),
                           ("£10,000", "tender documents for contracts over £10,000"),
                           ("£500", "datasets beyond £500 spend data"), ("£750", "items of spend over £750"),
                           ("£250", "spending data at a £250 threshold")):

@@ -26,7 +26,7 @@ from panelqa.vocab import SUMMED_KINDS, LedgerKind
 __all__ = ["LedgerRow", "extract_ledger", "link_grants", "statement_key", "classify", "find_recipient", "SUMMED_KINDS",
            "ledger_embedding_text"]
 
-LEDGER_VERSION = 10  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
+LEDGER_VERSION = 11  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
 # 3: purposes from the clause (table rows: label and column header), kinds from the clause (total, estimate),
 # a repeat is linked only when its purpose agrees; commitments.py: an action quotes the sentence naming its
 # subject, owners of "We will" and action logs, deadlines with the year from the paper's date; 4: thresholds say what they
@@ -40,7 +40,8 @@ LEDGER_VERSION = 10  # 2: one sentence splitter (panelqa/text/sentences.py), fin
 # penalties and discounts are prices, "(£000's)" is no amount, payees "payable to"; commitments.py: who acts in an
 # action log (passive cells name nobody, "Panel Chair" is the Chair), "let ... know", two actions on one line; 8: "X to
 # arrange for Y to be invited" is X's; 9: an asset's value is an estimate, a sentence naming the asset register is not;
-# 10: "increasing its allocation from £10m to £34.93m" is a change, not a range
+# 10: "increasing its allocation from £10m to £34.93m" is a change, not a range; 11: "transactions of over £500"
+# and "items costing over £2,000" are thresholds
 MIN_PURPOSE_WORDS = 3  # a purpose needs this many content words, else the clause (or the sentence before) is used
 PURPOSE_LEAD_WORDS = 20  # a purpose read from the clause keeps this many words either side of the amount
 MAX_FUND_HEADING_WORDS = 8  # a longer "heading" naming a fund is a sentence the chunker took for one
@@ -165,6 +166,11 @@ _ABOUT = re.compile(r"(?:,|\b(?:and|of|with|includes?|including|included|is|was|
                     r"levered|leveraged|worth|cost|costs|costing|saved|save|saving|bring|brought|amounts? to|reached|"
                     r"represent|representing|represents|represented|accounting for|accounts for|"
                     r"now|already|just|well))\s+(?:over|more than|above|in excess of|upwards of)\s*$", re.I)
+# "transactions of over £500", "items costing over £2,000", "contracts worth more than £10k": a count of payments
+# of some size names a threshold, though "of over" and "costing over" alone are about that much (_ABOUT)
+_THRESHOLD_OF = re.compile(r"\b(?:transactions|items|payments|purchases|invoices|orders|contracts|tenders|grants|"
+                           r"awards|claims)\s+(?:of|costing|worth|valued at|with a value of)\s+(?:over|more than|above|"
+                           r"in excess of|upwards of|under|below|less than)\s*$", re.I)
 # "publishing datasets beyond £500 spend data", "£500 and over": the amount names a threshold of what follows
 _THRESHOLD_NOUN = re.compile(r"^\s*(?:\+\s*)?(?:(?:spend|spending|expenditure|transactions?|payments?)\s+data\b|"
                              r"(?:\w+\s+)?(?:threshold|limit|ceiling)\b)", re.I)
@@ -518,7 +524,7 @@ def classify(sentence: str, money: Money, lead: str = "", rest: str = "", label:
     if money.is_range or _RANGE_LEAD.search(lead):
         return "range", "a range, not one amount"
     if ((_THRESHOLD.search(lead) and not _BY_ABOUT.search(lead) and not _ABOUT.search(lead))
-            or _THRESHOLD_AFTER.match(rest) or _THRESHOLD_NOUN.match(rest)):
+            or _THRESHOLD_OF.search(lead) or _THRESHOLD_AFTER.match(rest) or _THRESHOLD_NOUN.match(rest)):
         return "threshold", "a threshold or limit, not a payment"
     if _TOTAL_LEAD.search(lead) or _TOTAL_IS.search(lead) or re.search(r"\b(?:sub-?)?totals?\b", row_label, re.I):
         return "total", "a total of amounts stated elsewhere, not one more payment"
