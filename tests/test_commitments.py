@@ -255,3 +255,11 @@ def test_issue_13_action_log_owners_are_who_acts(tmp_path):
     assert _row(rows, "Position Statement").owner is None, "what is to be published is not who publishes it"
     assert _row(rows, "Birmingham City Council to be invited").owner == "Secretariat"
     assert not any("cycle on this road" in r.text for r in rows)
+
+
+def test_issue_13_an_author_named_in_the_title_keeps_its_capitals_though_its_urls_are_lower_case(tmp_path):
+    rows = _paper(tmp_path, "DH Open Data Strategy.pdf", (
+        "Open Data Strategy\n\n"
+        "We will publish the NHS workforce datasets on data.gov.uk by December 2012.\n\n"
+        "The data is listed at www.dh.gov.uk/data and www.dh.gov.uk/open, and DH staff answer questions."))
+    assert _row(rows, "NHS workforce datasets").owner == "DH"

@@ -272,13 +272,15 @@ def issuer_of(doc: Document) -> str | None:
 
 
 def _as_written(name: str | None, chunks: Sequence[Chunk]) -> str | None:
-    """An acronym as the paper spells it most often: a title's "DFT" is the text's "DfT"."""
+    """An acronym as the paper spells it most often: a title's "DFT" is the text's "DfT". Only spellings that
+    start with a capital count: "www.dh.gov.uk" is an address, not how the paper writes DH."""
     if not name or not name.isupper():
         return name
     spellings: dict[str, int] = {}
     for chunk in chunks:
         for m in re.finditer(rf"\b{re.escape(name)}\b", chunk.text, re.I):
-            spellings[m.group(0)] = spellings.get(m.group(0), 0) + 1
+            if m.group(0)[0].isupper():
+                spellings[m.group(0)] = spellings.get(m.group(0), 0) + 1
     return max(spellings.items(), key=lambda kv: kv[1])[0] if spellings else name
 
 

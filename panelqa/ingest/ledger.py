@@ -26,7 +26,7 @@ from panelqa.vocab import SUMMED_KINDS, LedgerKind
 __all__ = ["LedgerRow", "extract_ledger", "link_grants", "statement_key", "classify", "find_recipient", "SUMMED_KINDS",
            "ledger_embedding_text"]
 
-LEDGER_VERSION = 11  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
+LEDGER_VERSION = 12  # 2: one sentence splitter (panelqa/text/sentences.py), financial years of panelqa/text/dates.py;
 # 3: purposes from the clause (table rows: label and column header), kinds from the clause (total, estimate),
 # a repeat is linked only when its purpose agrees; commitments.py: an action quotes the sentence naming its
 # subject, owners of "We will" and action logs, deadlines with the year from the paper's date; 4: thresholds say what they
@@ -41,7 +41,8 @@ LEDGER_VERSION = 11  # 2: one sentence splitter (panelqa/text/sentences.py), fin
 # action log (passive cells name nobody, "Panel Chair" is the Chair), "let ... know", two actions on one line; 8: "X to
 # arrange for Y to be invited" is X's; 9: an asset's value is an estimate, a sentence naming the asset register is not;
 # 10: "increasing its allocation from £10m to £34.93m" is a change, not a range; 11: "transactions of over £500"
-# and "items costing over £2,000" are thresholds
+# and "items costing over £2,000" are thresholds; 12: commitments.py: an author's acronym keeps its capitals ("DH",
+# not the "dh" of its web addresses)
 MIN_PURPOSE_WORDS = 3  # a purpose needs this many content words, else the clause (or the sentence before) is used
 PURPOSE_LEAD_WORDS = 20  # a purpose read from the clause keeps this many words either side of the amount
 MAX_FUND_HEADING_WORDS = 8  # a longer "heading" naming a fund is a sentence the chunker took for one
