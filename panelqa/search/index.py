@@ -63,8 +63,9 @@ class SearchIndex:
         self.store = Store(self.index_dir, read_only=True)
         self.store.snapshot()  # one committed state for every read of this index, whatever a writer does
         self.lock = threading.Lock()
-        self.documents: dict[str, Document] = {s.document.doc_id: s.document for s in self.store.documents()}
-        self.superseded: set[str] = self.store.superseded_documents()  # answers cite a paper's newest version
+        stored = self.store.documents()
+        self.documents: dict[str, Document] = {s.document.doc_id: s.document for s in stored}
+        self.superseded: set[str] = {s.document.doc_id for s in stored if s.superseded}  # answers cite the newest
         by_doc: dict[str, list[int]] = {}
         for rowid, doc_id in self.store.chunk_map().items():
             by_doc.setdefault(doc_id, []).append(rowid)
